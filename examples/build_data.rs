@@ -1,0 +1,113 @@
+//! Rebuilds `data/points.csv` and `data/district.geojson` from the public source data in
+//! `../shared/data/huangyan` (see `data/README.md`). Run from the repository root:
+//!
+//! ```text
+//! cargo run --example build_data [-- SOURCE_DIR]
+//! ```
+//!
+//! points.csv keeps the source coordinates in GCJ-02 as written (`crs` = `gcj02`); they are
+//! converted to WGS-84 on import. The district boundary is converted to WGS-84 here, since
+//! GeoJSON (RFC 7946) is WGS-84 by definition.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use legalmap::domain::{Datum, LonLat};
+use legalmap::points_csv::COLUMNS;
+use serde_json::Value;
+
+fn main() -> anyhow::Result<()> {
+    let source_dir =
+        PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "../shared/data/huangyan".into()));
+    build_points(&source_dir)?;
+    build_district(&source_dir)?;
+    Ok(())
+}
+
+fn read_rows(path: PathBuf) -> anyhow::Result<Vec<HashMap<String, String>>> {
+    let mut reader =
+        csv::Reader::from_path(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(reader.deserialize().collect::<Result<_, _>>()?)
+}
+
+fn build_points(source_dir: &std::path::Path) -> anyhow::Result<()> {
+    let units = read_rows(source_dir.join("villages-nbs2020.csv"))?;
+    let places: HashMap<String, HashMap<String, String>> = read_rows(source_dir.join("village-points.csv"))?
+        .into_iter()
+        .map(|row| (row["code"].clone(), row))
+        .collect();
+    let mut writer = csv::Writer::from_path("data/points.csv")?;
+    writer.write_record(COLUMNS)?;
+    for unit in &units {
+        let code = &unit["code"];
+        let place = places.get(code).with_context(|| format!("no point for unit {code}"))?;
+        if place["coord_system"] != "GCJ-02" || place["name"] != unit["name"] {
+            bail!("unexpected point row for {code}: {place:?}");
+        }
+        // NBS numbering: 001-199 residents' committees, 200-399 villagers' committees.
+        let serial: u32 = code[9..].parse()?;
+        let kind = match serial {
+            1..=199 => "community",
+            200..=399 => "village",
+            _ => "other",
+        };
+        let (quality, location_note) = match place["is_estimate"].as_str() {
+            "no" => ("geocoded", "location: Amap geocode of the unit name, 2018"),
+            "yes" => ("town_centre", "location: ESTIMATE, the town/street centre as a placeholder"),
+            other => bail!("unexpected is_estimate {other:?} for {code}"),
+        };
+        let source = format!(
+            "unit: NBS 2020 code list via {}; {location_note}, via {}",
+            unit["source"], place["source"]
+        );
+        writer.write_record([
+            code.as_str(),
+            &unit["name"],
+            &unit["town_code"],
+            &unit["town_name"],
+            kind,
+            "",
+            "",
+            "",
+            &place["lon"],
+            &place["lat"],
+            Datum::Gcj02.as_str(),
+            quality,
+            &source,
+        ])?;
+    }
+    writer.flush()?;
+    eprintln!("data/points.csv: {} points", units.len());
+    Ok(())
+}
+
+fn build_district(source_dir: &std::path::Path) -> anyhow::Result<()> {
+    let path = source_dir.join("district-boundary-gcj02.geojson");
+    let mut geojson: Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
+    let feature = &mut geojson["features"][0];
+    let source = feature["properties"]["source"].as_str().unwrap_or_default().to_owned();
+    feature["properties"] = serde_json::json!({
+        "code": "331003",
+        "name": "黄岩区",
+        "source": format!("{source} (Amap district API, about 2018), converted from GCJ-02 to WGS-84 by legalmap"),
+    });
+    let mut vertices = 0;
+    for ring in feature["geometry"]["coordinates"].as_array_mut().context("polygon rings")? {
+        for vertex in ring.as_array_mut().context("ring")? {
+            let (lon, lat) = (vertex[0].as_f64().context("lon")?, vertex[1].as_f64().context("lat")?);
+            let wgs = Datum::Gcj02.to_wgs84(LonLat::parse(lon, lat)?);
+            // 7 decimals is about 1 cm, far finer than the source.
+            *vertex = serde_json::json!([round7(wgs.lon()), round7(wgs.lat())]);
+            vertices += 1;
+        }
+    }
+    let out = serde_json::json!({ "type": "FeatureCollection", "features": [feature.take()] });
+    std::fs::write("data/district.geojson", serde_json::to_string(&out)? + "\n")?;
+    eprintln!("data/district.geojson: {vertices} vertices");
+    Ok(())
+}
+
+fn round7(value: f64) -> f64 {
+    (value * 1e7).round() / 1e7
+}

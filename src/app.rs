@@ -1,0 +1,94 @@
+//! The application: shared state, the one router, and the server loop.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+use axum::Router;
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tokio::net::TcpListener;
+
+use crate::db::Db;
+use crate::db::points::DbError;
+use crate::error::AppError;
+use crate::index::PointIndex;
+use crate::routes;
+use crate::travel::TravelModel;
+
+/// What every handler may use. Cheap to clone: all fields are handles.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    /// The current snapshot of the active points. Replaced whole when points change, so a
+    /// query holds one consistent snapshot from start to end.
+    index: Arc<ArcSwap<PointIndex>>,
+    pub travel: TravelModel,
+}
+
+impl AppState {
+    /// Builds the state with the index loaded from the store.
+    pub async fn load(db: Db, travel: TravelModel) -> Result<Self, DbError> {
+        let index = PointIndex::build(db.active_points().await?);
+        Ok(Self { db, index: Arc::new(ArcSwap::from_pointee(index)), travel })
+    }
+
+    /// The current index snapshot.
+    pub fn index(&self) -> Arc<PointIndex> {
+        self.index.load_full()
+    }
+
+    /// Rebuilds the index from the store and swaps it in atomically; queries already running
+    /// finish on the old snapshot.
+    pub async fn reload_index(&self) -> Result<(), DbError> {
+        let index = PointIndex::build(self.db.active_points().await?);
+        self.index.store(Arc::new(index));
+        Ok(())
+    }
+}
+
+/// Every route of the application.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .nest("/api/v1", routes::api::router())
+        .route("/api", get(api_not_found))
+        .route("/api/{*rest}", get(api_not_found).fallback(api_not_found))
+        .fallback(page_not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+}
+
+/// Serves `router(state)` on `listener` until `shutdown` completes, then finishes the
+/// requests in flight.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+}
+
+/// 200 with the number of indexed points; the index is loaded before the server listens.
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
+    axum::Json(serde_json::json!({ "status": "ok", "points": state.index().len() }))
+}
+
+async fn api_not_found(uri: Uri) -> AppError {
+    AppError::not_found(format!("no API endpoint at {}; see /api/v1/openapi.json", uri.path()))
+}
+
+/// 405 as JSON under `/api`, as a page elsewhere.
+async fn method_not_allowed(method: Method, uri: Uri) -> Response {
+    let error = AppError {
+        status: StatusCode::METHOD_NOT_ALLOWED,
+        code: "method_not_allowed",
+        message: format!("{method} is not allowed on {}", uri.path()),
+    };
+    if uri.path().starts_with("/api/") { error.into_response() } else { error.into_page() }
+}
+
+async fn page_not_found() -> Response {
+    AppError::not_found("请检查网址是否正确。").into_page()
+}

@@ -1,0 +1,109 @@
+//! The subcommands: each opens the store, does its job, and reports to the terminal.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+
+use anyhow::{Context, bail};
+use tokio::net::TcpListener;
+
+use crate::app::{self, AppState};
+use crate::config::{Command, ExportArgs, ImportArgs, ServeArgs};
+use crate::db::Db;
+use crate::{points_csv, seed};
+
+pub async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Serve(args) => serve(args).await,
+        Command::Import(args) => import(args).await,
+        Command::Export(args) => export(args).await,
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let travel = args.travel.model().map_err(anyhow::Error::msg)?;
+    let db = Db::connect(&args.database.database_url).await?;
+    if let Some(loaded) = seed::seed_if_empty(&db).await? {
+        tracing::info!(added = loaded.added, "empty database: loaded the bundled data/points.csv");
+    }
+    let state = AppState::load(db.clone(), travel).await?;
+    tracing::info!(points = state.index().len(), "index loaded");
+    let listener =
+        TcpListener::bind(&args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
+    tracing::info!("listening on http://{}", listener.local_addr()?);
+    app::serve(listener, state, shutdown_signal()).await?;
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn import(args: ImportArgs) -> anyhow::Result<()> {
+    let file = File::open(&args.file).with_context(|| format!("cannot open {}", args.file.display()))?;
+    let records = match points_csv::read_points(std::io::BufReader::new(file)) {
+        Ok(records) => records,
+        Err(errors) => {
+            for error in &errors {
+                eprintln!("{}: {error}", args.file.display());
+            }
+            bail!("{} bad row(s) in {}; nothing was imported", errors.len(), args.file.display());
+        }
+    };
+    let db = Db::connect(&args.database.database_url).await?;
+    let summary = db.upsert_points(&records).await?;
+    db.close().await;
+    println!(
+        "imported {} rows from {}: {} added, {} changed, {} unchanged",
+        records.len(),
+        args.file.display(),
+        summary.added,
+        summary.changed,
+        summary.unchanged
+    );
+    Ok(())
+}
+
+async fn export(args: ExportArgs) -> anyhow::Result<()> {
+    let db = Db::connect(&args.database.database_url).await?;
+    let points = db.active_points().await?;
+    db.close().await;
+    let records = points.iter().map(|point| &point.record);
+    match &args.output {
+        Some(path) => {
+            let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+            let mut out = BufWriter::new(file);
+            points_csv::write_points(&mut out, records)?;
+            out.flush()?;
+            eprintln!("exported {} points to {}", points.len(), path.display());
+        }
+        None => points_csv::write_points(std::io::stdout().lock(), records)?,
+    }
+    Ok(())
+}
+
+/// Completes on Ctrl-C (SIGINT) or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,100 @@
+//! The command line: one typed configuration, parsed once in `main` and passed down.
+//! Every option also reads an environment variable.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::travel::{
+    DEFAULT_BIKE_KMH, DEFAULT_DETOUR_FACTOR, DEFAULT_DRIVE_KMH, DEFAULT_WALK_KMH, TravelModel,
+};
+
+/// legalmap: find the nearest public legal service point in Huangyan District's 15-minute
+/// public legal service circle.
+#[derive(Debug, Parser)]
+#[command(name = "legalmap", version, about, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Options for `serve`, the default subcommand.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+impl Cli {
+    /// The subcommand to run; `serve` when none is named.
+    pub fn into_command(self) -> Command {
+        self.command.unwrap_or(Command::Serve(self.serve))
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the map page and the API (the default). An empty database is first loaded with
+    /// the bundled data/points.csv.
+    Serve(ServeArgs),
+    /// Load a points CSV into the database: every row or none. Rows are matched by code:
+    /// new codes are added, existing ones updated.
+    Import(ImportArgs),
+    /// Write the active points as CSV (WGS-84) to standard output or a file.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// Database URL; a SQLite file is created and migrated if missing.
+    #[arg(long = "database", env = "LEGALMAP_DATABASE_URL", default_value = "sqlite://legalmap.db")]
+    pub database_url: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on; port 0 picks a free port (the bound address is logged).
+    #[arg(long, env = "LEGALMAP_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub travel: TravelArgs,
+}
+
+/// The travel-time model's parameters (see the README, "Travel model", for their sources).
+#[derive(Debug, Clone, Args)]
+pub struct TravelArgs {
+    /// Road distance / straight-line distance.
+    #[arg(long, env = "LEGALMAP_DETOUR_FACTOR", default_value_t = DEFAULT_DETOUR_FACTOR)]
+    pub detour_factor: f64,
+    /// Walking speed, km/h.
+    #[arg(long, env = "LEGALMAP_WALK_KMH", default_value_t = DEFAULT_WALK_KMH)]
+    pub walk_kmh: f64,
+    /// Bicycle / e-bike speed, km/h.
+    #[arg(long, env = "LEGALMAP_BIKE_KMH", default_value_t = DEFAULT_BIKE_KMH)]
+    pub bike_kmh: f64,
+    /// Driving speed, km/h.
+    #[arg(long, env = "LEGALMAP_DRIVE_KMH", default_value_t = DEFAULT_DRIVE_KMH)]
+    pub drive_kmh: f64,
+}
+
+impl TravelArgs {
+    /// The checked model.
+    pub fn model(&self) -> Result<TravelModel, String> {
+        TravelModel::new(self.detour_factor, self.walk_kmh, self.bike_kmh, self.drive_kmh)
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// The CSV file (columns as in data/points.csv).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// Write here instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}

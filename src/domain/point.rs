@@ -1,0 +1,142 @@
+//! A public legal service point: the record staff keep and residents look up.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use super::LonLat;
+
+/// The 12-digit National Bureau of Statistics code of the village or community a point serves;
+/// the point's stable id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct PointCode(String);
+
+impl PointCode {
+    /// Accepts exactly 12 ASCII digits (surrounding spaces trimmed).
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let trimmed = raw.trim();
+        if trimmed.len() == 12 && trimmed.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(Self(trimmed.to_owned()))
+        } else {
+            Err(format!("code {raw:?} is not a 12-digit NBS village code"))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The first nine digits: the NBS code of the town or street the unit belongs to.
+    pub fn town_code(&self) -> &str {
+        &self.0[..9]
+    }
+}
+
+impl fmt::Display for PointCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Declares a closed set of lowercase snake_case names with parsing and display; `$label` names
+/// the field in error messages.
+macro_rules! named_enum {
+    ($(#[$meta:meta])* $name:ident ($label:literal) { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = String;
+
+            fn from_str(raw: &str) -> Result<Self, String> {
+                match raw.trim() {
+                    $($text => Ok($name::$variant),)+
+                    other => Err(format!(
+                        "unknown {} {:?}: expected one of {}",
+                        $label,
+                        other,
+                        [$($text),+].join(", ")
+                    )),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use named_enum;
+
+named_enum! {
+    /// The kind of unit the point serves; from the NBS code (001-199 residents' committees,
+    /// 200-399 villagers' committees, others above).
+    PointKind ("kind") {
+        Village => "village",
+        Community => "community",
+        Other => "other",
+    }
+}
+
+named_enum! {
+    /// How much to trust a point's coordinates.
+    LocationQuality ("location_quality") {
+        /// Measured on site (GPS) or placed by staff on a map.
+        Surveyed => "surveyed",
+        /// A map service's geocode of the unit's name (the 46 Amap points of 2018).
+        Geocoded => "geocoded",
+        /// An estimate: the town/street centre stands in until the real place is known.
+        TownCentre => "town_centre",
+    }
+}
+
+impl LocationQuality {
+    /// Whether the location is a placeholder that residents must be warned about.
+    pub fn is_estimate(self) -> bool {
+        self == LocationQuality::TownCentre
+    }
+}
+
+/// What a CSV row or a staff form says about a point. Coordinates are WGS-84 here: other datums
+/// were converted when the row was read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PointRecord {
+    pub code: PointCode,
+    pub name: String,
+    pub town_code: String,
+    pub town: String,
+    pub kind: PointKind,
+    /// `None` when unknown: never invented.
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub hours: Option<String>,
+    pub location: LonLat,
+    pub location_quality: LocationQuality,
+    /// Where this row's facts come from.
+    pub source: String,
+}
+
+/// A stored point: its record plus the bookkeeping the store adds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServicePoint {
+    #[serde(flatten)]
+    pub record: PointRecord,
+    /// Incremented on every change; the basis of optimistic locking for staff edits.
+    pub version: i64,
+    /// RFC 3339, UTC.
+    pub updated_at: String,
+}

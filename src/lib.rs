@@ -1,0 +1,26 @@
+//! legalmap: Huangyan District's 15-minute public legal service circle, as a locator.
+
+/// Shared state, the one router, and the server loop.
+pub mod app;
+/// The subcommands behind the binary: serve, import, export.
+pub mod cli;
+/// The command line and environment, parsed once into typed values.
+pub mod config;
+/// The store (SQLite through sqlx); the only place with SQL.
+pub mod db;
+/// Positions, datums and service points, parsed once at the edge.
+pub mod domain;
+/// The one error type of the web layer, rendered as JSON or HTML.
+pub mod error;
+/// The R-tree of active points: exact nearest and within-distance queries on the sphere.
+pub mod index;
+/// Reading and writing the points CSV.
+pub mod points_csv;
+/// HTTP handlers.
+pub mod routes;
+/// The bundled data set and first-start loading.
+pub mod seed;
+/// The travel-time model and the provincial 15-minute standard.
+pub mod travel;
+/// HTML views (maud), pure functions.
+pub mod views;

@@ -1,0 +1,250 @@
+//! The points CSV: the format of `data/points.csv`, `legalmap import` and `legalmap export`.
+//!
+//! Columns: `code,name,town_code,town,kind,address,phone,hours,lon,lat,crs,location_quality,source`
+//! (`address`, `phone`, `hours` may be left out or empty). `crs` is the datum of `lon`/`lat` as
+//! written (`wgs84`, `gcj02` or `bd09`); rows are converted to WGS-84 as they are read, and
+//! exports are written in WGS-84.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+
+use crate::domain::datum::is_in_china_rectangle;
+use crate::domain::{Datum, LonLat, PointCode, PointRecord};
+
+/// The columns, in the order exports write them.
+pub const COLUMNS: [&str; 13] = [
+    "code",
+    "name",
+    "town_code",
+    "town",
+    "kind",
+    "address",
+    "phone",
+    "hours",
+    "lon",
+    "lat",
+    "crs",
+    "location_quality",
+    "source",
+];
+const OPTIONAL_COLUMNS: [&str; 3] = ["address", "phone", "hours"];
+
+/// One problem with one row (or, at line 1, with the header).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    /// 1-based line in the file.
+    pub line: u64,
+    pub reason: String,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.reason)
+    }
+}
+
+/// Reads every row, converting coordinates to WGS-84. Returns all the rows, or every problem
+/// found in the whole file (never just the first), so one pass fixes them all.
+pub fn read_points(input: impl Read) -> Result<Vec<PointRecord>, Vec<RowError>> {
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
+    let header = reader.headers().map_err(|e| vec![csv_error(e, 1)])?.clone();
+    let columns = column_positions(&header)?;
+
+    let mut records = Vec::new();
+    let mut errors = Vec::new();
+    let mut first_line_of_code: HashMap<PointCode, u64> = HashMap::new();
+    for result in reader.records() {
+        let row = match result {
+            Ok(row) => row,
+            Err(e) => {
+                errors.push(csv_error(e, 0));
+                continue;
+            }
+        };
+        let line = row.position().map_or(0, |p| p.line());
+        match parse_row(&row, &columns) {
+            Ok(record) => {
+                if let Some(first) = first_line_of_code.insert(record.code.clone(), line) {
+                    errors.push(RowError {
+                        line,
+                        reason: format!("duplicate code {} (first on line {first})", record.code),
+                    });
+                }
+                records.push(record);
+            }
+            Err(reasons) => errors.push(RowError { line, reason: reasons.join("; ") }),
+        }
+    }
+    if records.is_empty() && errors.is_empty() {
+        errors.push(RowError { line: 2, reason: "the file has a header but no rows".into() });
+    }
+    if errors.is_empty() { Ok(records) } else { Err(errors) }
+}
+
+/// Writes points as CSV in WGS-84, with coordinates at full precision so that importing the
+/// export changes nothing.
+pub fn write_points<'a>(
+    output: impl Write,
+    records: impl IntoIterator<Item = &'a PointRecord>,
+) -> Result<(), csv::Error> {
+    let mut writer = csv::Writer::from_writer(output);
+    writer.write_record(COLUMNS)?;
+    for record in records {
+        let (lon, lat) = (record.location.lon().to_string(), record.location.lat().to_string());
+        writer.write_record([
+            record.code.as_str(),
+            &record.name,
+            &record.town_code,
+            &record.town,
+            record.kind.as_str(),
+            record.address.as_deref().unwrap_or(""),
+            record.phone.as_deref().unwrap_or(""),
+            record.hours.as_deref().unwrap_or(""),
+            &lon,
+            &lat,
+            Datum::Wgs84.as_str(),
+            record.location_quality.as_str(),
+            &record.source,
+        ])?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+/// Where each known column sits in the file.
+type ColumnPositions = HashMap<&'static str, usize>;
+
+fn column_positions(header: &csv::StringRecord) -> Result<ColumnPositions, Vec<RowError>> {
+    let mut positions = ColumnPositions::new();
+    let mut errors = Vec::new();
+    for (position, raw) in header.iter().enumerate() {
+        let name = raw.trim_start_matches('\u{feff}').trim();
+        match COLUMNS.iter().find(|column| **column == name) {
+            Some(column) if positions.insert(column, position).is_some() => {
+                errors.push(format!("column {name:?} appears twice"));
+            }
+            Some(_) => {}
+            None => errors.push(format!("unknown column {name:?}")),
+        }
+    }
+    for column in COLUMNS {
+        if !positions.contains_key(column) && !OPTIONAL_COLUMNS.contains(&column) {
+            errors.push(format!("missing column {column:?}"));
+        }
+    }
+    if errors.is_empty() {
+        Ok(positions)
+    } else {
+        let expected = COLUMNS.join(",");
+        Err(vec![RowError {
+            line: 1,
+            reason: format!("{} (expected columns: {expected})", errors.join("; ")),
+        }])
+    }
+}
+
+fn parse_row(row: &csv::StringRecord, columns: &ColumnPositions) -> Result<PointRecord, Vec<String>> {
+    let field = |name: &str| columns.get(name).and_then(|&i| row.get(i)).map(str::trim).unwrap_or("");
+    let optional = |name: &str| Some(field(name)).filter(|v| !v.is_empty()).map(str::to_owned);
+    let mut reasons = Vec::new();
+    let mut required = |name: &str| {
+        let value = field(name);
+        if value.is_empty() {
+            reasons.push(format!("missing {name}"));
+        }
+        value.to_owned()
+    };
+    let (code, name, town_code, town) =
+        (required("code"), required("name"), required("town_code"), required("town"));
+    let (kind, source, quality) = (required("kind"), required("source"), required("location_quality"));
+    let (lon, lat, crs) = (required("lon"), required("lat"), required("crs"));
+
+    let code = ok_or_note(PointCode::parse(&code).map_err(Some), &mut reasons, code.is_empty());
+    if let Some(code) = &code
+        && !town_code.is_empty()
+        && code.town_code() != town_code
+    {
+        reasons.push(format!("town_code {town_code} does not match the code's town {}", code.town_code()));
+    }
+    let kind = ok_or_note(kind.parse().map_err(Some), &mut reasons, kind.is_empty());
+    let quality = ok_or_note(quality.parse().map_err(Some), &mut reasons, quality.is_empty());
+    let datum =
+        ok_or_note(crs.parse::<Datum>().map_err(|e| Some(e.to_string())), &mut reasons, crs.is_empty());
+    let position = parse_position(&lon, &lat).map_err(Some);
+    let position = ok_or_note(position, &mut reasons, lon.is_empty() || lat.is_empty());
+    let phone = optional("phone");
+    if let Some(phone) = &phone
+        && let Err(reason) = check_phone(phone)
+    {
+        reasons.push(reason);
+    }
+
+    match (code, kind, quality, datum, position) {
+        (Some(code), Some(kind), Some(location_quality), Some(datum), Some(position))
+            if reasons.is_empty() =>
+        {
+            Ok(PointRecord {
+                code,
+                name,
+                town_code,
+                town,
+                kind,
+                address: optional("address"),
+                phone,
+                hours: optional("hours"),
+                location: datum.to_wgs84(position),
+                location_quality,
+                source,
+            })
+        }
+        _ => Err(reasons),
+    }
+}
+
+/// Records the reason of a failed parse, unless the field was empty (already reported missing).
+fn ok_or_note<T>(result: Result<T, Option<String>>, reasons: &mut Vec<String>, was_empty: bool) -> Option<T> {
+    match result {
+        Ok(value) => Some(value),
+        Err(reason) => {
+            if let (false, Some(reason)) = (was_empty, reason) {
+                reasons.push(reason);
+            }
+            None
+        }
+    }
+}
+
+/// Parses `lon`/`lat` text as a position inside China (in any datum: the rectangle is coarse).
+fn parse_position(lon: &str, lat: &str) -> Result<LonLat, String> {
+    let number =
+        |name: &str, text: &str| text.parse::<f64>().map_err(|_| format!("{name} {text:?} is not a number"));
+    let position = LonLat::parse(number("lon", lon)?, number("lat", lat)?).map_err(|e| e.to_string())?;
+    if !is_in_china_rectangle(position) {
+        return Err(format!("position {lon},{lat} is outside China (are lon and lat swapped?)"));
+    }
+    Ok(position)
+}
+
+/// A phone number: digits with the usual separators, 3 to 20 digits (hotlines such as 12348
+/// are short; landlines with area code and extension are long).
+fn check_phone(phone: &str) -> Result<(), String> {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let allowed = |c: char| c.is_ascii_digit() || " -+()转,".contains(c);
+    if phone.chars().all(allowed) && (3..=20).contains(&digits) {
+        Ok(())
+    } else {
+        Err(format!("phone {phone:?} is not a phone number"))
+    }
+}
+
+fn csv_error(error: csv::Error, fallback_line: u64) -> RowError {
+    let line = error.position().map_or(fallback_line, |p| p.line());
+    let reason = match error.kind() {
+        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8 text".to_owned(),
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("has {len} fields, the header has {expected_len}")
+        }
+        _ => format!("unreadable CSV: {error}"),
+    };
+    RowError { line, reason }
+}

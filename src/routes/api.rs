@@ -1,0 +1,212 @@
+//! The JSON API under `/api/v1`, described in `openapi.json` beside this file.
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Serialize;
+
+use super::geojson::{Feature, FeatureCollection};
+use super::params::{ApiQuery, OriginParams, parse_limit, parse_minutes, parse_mode, parse_text_filter};
+use crate::app::AppState;
+use crate::domain::{LocationQuality, LonLat, PointCode};
+use crate::error::AppError;
+use crate::index::Hit;
+use crate::travel::{Mode, TravelModel};
+
+/// The OpenAPI 3.1 description of this API.
+const OPENAPI_JSON: &str = include_str!("openapi.json");
+/// Most results `/nearest` returns.
+const MAX_NEAREST: usize = 50;
+/// Most results `/reachable` returns; past this the answer says `truncated`.
+const MAX_REACHABLE: usize = 1000;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/points", get(list_points))
+        .route("/points/{code}", get(get_point))
+        .route("/nearest", get(nearest_points))
+        .route("/reachable", get(reachable_points))
+        .route("/openapi.json", get(openapi))
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct PointsFilter {
+    town: Option<String>,
+    q: Option<String>,
+}
+
+/// All active points as a FeatureCollection, optionally filtered by town (name contains, or
+/// the 9-digit town code) and by name (contains).
+async fn list_points(
+    State(state): State<AppState>,
+    ApiQuery(filter): ApiQuery<PointsFilter>,
+) -> Result<Response, AppError> {
+    let town = parse_text_filter("town", filter.town.as_deref())?;
+    let name = parse_text_filter("q", filter.q.as_deref())?;
+    let index = state.index();
+    let collection: FeatureCollection<'_> = index
+        .points()
+        .iter()
+        .filter(|point| {
+            town.as_deref()
+                .is_none_or(|town| point.record.town_code == town || point.record.town.contains(town))
+        })
+        .filter(|point| name.as_deref().is_none_or(|name| point.record.name.contains(name)))
+        .collect();
+    Ok(geojson_response(&collection))
+}
+
+/// One active point as a Feature.
+async fn get_point(State(state): State<AppState>, Path(code): Path<String>) -> Result<Response, AppError> {
+    let code = PointCode::parse(&code).map_err(|reason| AppError::bad_request("invalid_code", reason))?;
+    let index = state.index();
+    let point = index
+        .get(code.as_str())
+        .ok_or_else(|| AppError::not_found(format!("no active service point has code {code}")))?;
+    Ok(geojson_response(&Feature::new(point)))
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct NearestParams {
+    #[serde(flatten)]
+    origin: OriginParams,
+    mode: Option<String>,
+    minutes: Option<String>,
+    limit: Option<String>,
+}
+
+/// What `/nearest` and `/reachable` answer.
+#[derive(Debug, Serialize)]
+struct NearestResponse {
+    /// The query position in WGS-84.
+    origin: LonLat,
+    mode: Mode,
+    minutes: f64,
+    /// The provincial standard's radius for the mode, metres.
+    standard_radius_m: f64,
+    /// Whether any result is within `minutes`.
+    within: bool,
+    results: Vec<NearestResult>,
+    /// `/reachable` only: more points were within reach than returned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    truncated: Option<bool>,
+}
+
+#[derive(Debug, Serialize)]
+struct NearestResult {
+    code: String,
+    name: String,
+    town: String,
+    town_code: String,
+    lat: f64,
+    lon: f64,
+    /// Great-circle distance from the origin, metres.
+    distance_m: f64,
+    /// Estimated road distance, metres.
+    road_distance_m: f64,
+    travel_minutes: f64,
+    within: bool,
+    meets_standard: bool,
+    location_quality: LocationQuality,
+    location_is_estimate: bool,
+    address: Option<String>,
+    phone: Option<String>,
+    hours: Option<String>,
+}
+
+impl NearestResult {
+    fn new(hit: &Hit<'_>, model: &TravelModel, mode: Mode, minutes: f64) -> Self {
+        let record = &hit.point.record;
+        let estimate = model.estimate(mode, hit.distance_m);
+        Self {
+            code: record.code.to_string(),
+            name: record.name.clone(),
+            town: record.town.clone(),
+            town_code: record.town_code.clone(),
+            lat: record.location.lat(),
+            lon: record.location.lon(),
+            distance_m: round_to(hit.distance_m, 1),
+            road_distance_m: round_to(estimate.road_distance_m, 1),
+            travel_minutes: round_to(estimate.travel_minutes, 1),
+            within: estimate.travel_minutes <= minutes,
+            meets_standard: estimate.meets_standard,
+            location_quality: record.location_quality,
+            location_is_estimate: record.location_quality.is_estimate(),
+            address: record.address.clone(),
+            phone: record.phone.clone(),
+            hours: record.hours.clone(),
+        }
+    }
+}
+
+/// The nearest points (default 5), nearest first, each with its estimated travel time; also
+/// when none is within reach (then `within` is false).
+async fn nearest_points(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<NearestParams>,
+) -> Result<Json<NearestResponse>, AppError> {
+    let origin = params.origin.parse()?;
+    let mode = parse_mode(params.mode.as_deref())?;
+    let minutes = parse_minutes(params.minutes.as_deref())?;
+    let limit = parse_limit(params.limit.as_deref(), 5, MAX_NEAREST)?;
+    let index = state.index();
+    let hits = index.nearest(origin, limit);
+    Ok(Json(respond(&state.travel, origin, mode, minutes, &hits, None)))
+}
+
+/// Every point within `minutes` by `mode`, nearest first (at most 1000).
+async fn reachable_points(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<NearestParams>,
+) -> Result<Json<NearestResponse>, AppError> {
+    let origin = params.origin.parse()?;
+    let mode = parse_mode(params.mode.as_deref())?;
+    let minutes = parse_minutes(params.minutes.as_deref())?;
+    let limit = parse_limit(params.limit.as_deref(), MAX_REACHABLE, MAX_REACHABLE)?;
+    let index = state.index();
+    let mut hits = index.within(origin, state.travel.reach_m(mode, minutes));
+    let truncated = hits.len() > limit;
+    hits.truncate(limit);
+    Ok(Json(respond(&state.travel, origin, mode, minutes, &hits, Some(truncated))))
+}
+
+fn respond(
+    model: &TravelModel,
+    origin: LonLat,
+    mode: Mode,
+    minutes: f64,
+    hits: &[Hit<'_>],
+    truncated: Option<bool>,
+) -> NearestResponse {
+    let results: Vec<NearestResult> =
+        hits.iter().map(|hit| NearestResult::new(hit, model, mode, minutes)).collect();
+    NearestResponse {
+        origin,
+        mode,
+        minutes,
+        standard_radius_m: mode.standard_radius_m(),
+        within: results.iter().any(|result| result.within),
+        results,
+        truncated,
+    }
+}
+
+async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI_JSON)
+}
+
+/// Serializes GeoJSON with its media type.
+fn geojson_response<T: Serialize>(body: &T) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(json) => ([(header::CONTENT_TYPE, "application/geo+json")], json).into_response(),
+        Err(error) => AppError::internal(&error).into_response(),
+    }
+}
+
+fn round_to(value: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (value * scale).round() / scale
+}

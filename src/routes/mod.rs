@@ -1,0 +1,5 @@
+//! HTTP handlers, thin: parse the request, ask the index or the store, hand data to a view.
+
+pub mod api;
+pub mod geojson;
+pub mod params;

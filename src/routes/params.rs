@@ -1,0 +1,126 @@
+//! Query-string parsing for the API: every parameter arrives as text and is turned into a typed
+//! value here, with an error that names the parameter and says what was wrong.
+
+use axum::extract::{FromRequestParts, Query};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use crate::domain::{Datum, LonLat};
+use crate::error::AppError;
+use crate::travel::Mode;
+
+/// `Query<T>` whose rejections are our JSON error, not axum's plain text.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(value)) => Ok(Self(value)),
+            Err(rejection) => Err(AppError::bad_request("invalid_query", rejection.body_text())),
+        }
+    }
+}
+
+/// `?lat=&lon=&crs=`, all as written by the client.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct OriginParams {
+    pub lat: Option<String>,
+    pub lon: Option<String>,
+    pub crs: Option<String>,
+}
+
+impl OriginParams {
+    /// The origin in WGS-84, converted from `crs` (default WGS-84).
+    pub fn parse(&self) -> Result<LonLat, AppError> {
+        let lat = required_number("lat", self.lat.as_deref())?;
+        let lon = required_number("lon", self.lon.as_deref())?;
+        let position =
+            LonLat::parse(lon, lat).map_err(|e| AppError::bad_request("out_of_range", e.to_string()))?;
+        Ok(self.datum()?.to_wgs84(position))
+    }
+
+    fn datum(&self) -> Result<Datum, AppError> {
+        match self.crs.as_deref() {
+            None | Some("") => Ok(Datum::Wgs84),
+            Some(raw) => raw.parse().map_err(|e: crate::domain::datum::UnknownDatum| {
+                AppError::bad_request("invalid_crs", e.to_string())
+            }),
+        }
+    }
+}
+
+/// `mode=walk|bike|drive`, default walk.
+pub fn parse_mode(raw: Option<&str>) -> Result<Mode, AppError> {
+    match raw {
+        None | Some("") => Ok(Mode::Walk),
+        Some(raw) => raw.parse().map_err(|_| {
+            AppError::bad_request("invalid_mode", format!("mode {raw:?} is not one of walk, bike, drive"))
+        }),
+    }
+}
+
+/// `minutes=`, default 15, a number from 1 to 120.
+pub fn parse_minutes(raw: Option<&str>) -> Result<f64, AppError> {
+    let Some(minutes) = optional_number("minutes", raw)? else {
+        return Ok(15.0);
+    };
+    if (1.0..=120.0).contains(&minutes) {
+        Ok(minutes)
+    } else {
+        Err(AppError::bad_request(
+            "out_of_range",
+            format!("minutes must be between 1 and 120, got {minutes}"),
+        ))
+    }
+}
+
+/// `limit=`, a whole number from 1 to `max`, default `default`.
+pub fn parse_limit(raw: Option<&str>, default: usize, max: usize) -> Result<usize, AppError> {
+    let Some(raw) = raw.filter(|raw| !raw.is_empty()) else {
+        return Ok(default);
+    };
+    let limit: usize = raw.trim().parse().map_err(|_| {
+        AppError::bad_request("invalid_parameter", format!("limit {raw:?} is not a whole number"))
+    })?;
+    if (1..=max).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(AppError::bad_request("out_of_range", format!("limit must be between 1 and {max}, got {limit}")))
+    }
+}
+
+/// A free-text filter: trimmed, empty means none, at most 50 characters.
+pub fn parse_text_filter(name: &str, raw: Option<&str>) -> Result<Option<String>, AppError> {
+    let Some(text) = raw.map(str::trim).filter(|text| !text.is_empty()) else {
+        return Ok(None);
+    };
+    if text.chars().count() > 50 {
+        return Err(AppError::bad_request("out_of_range", format!("{name} is longer than 50 characters")));
+    }
+    Ok(Some(text.to_owned()))
+}
+
+fn required_number(name: &str, raw: Option<&str>) -> Result<f64, AppError> {
+    optional_number(name, raw)?
+        .ok_or_else(|| AppError::bad_request("missing_parameter", format!("{name} is required")))
+}
+
+fn optional_number(name: &str, raw: Option<&str>) -> Result<Option<f64>, AppError> {
+    let Some(raw) = raw.filter(|raw| !raw.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let number: f64 = raw
+        .trim()
+        .parse()
+        .map_err(|_| AppError::bad_request("invalid_parameter", format!("{name} {raw:?} is not a number")))?;
+    if number.is_finite() {
+        Ok(Some(number))
+    } else {
+        Err(AppError::bad_request(
+            "invalid_parameter",
+            format!("{name} must be a finite number, got {raw:?}"),
+        ))
+    }
+}

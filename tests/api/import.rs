@@ -1,0 +1,119 @@
+//! `legalmap import` and `legalmap export`, run as the real binary against a real database.
+
+use std::process::{Command, Output};
+
+use legalmap::db::Db;
+use legalmap::domain::{Datum, LonLat};
+
+use crate::support::TestApp;
+
+fn legalmap(args: &[&str], database_url: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_legalmap"))
+        .args(args)
+        .env("LEGALMAP_DATABASE_URL", database_url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap()
+}
+
+const HEADER: &str = "code,name,town_code,town,kind,address,phone,hours,lon,lat,crs,location_quality,source";
+
+#[tokio::test]
+async fn a_file_with_bad_rows_reports_each_and_imports_nothing() {
+    let app = TestApp::new().await;
+    let before = app.state.db.active_points().await.unwrap();
+    let csv = [
+        HEADER,
+        // line 2: a good change, which must not be applied because of the bad rows below
+        "331003001001,百花社区,331003001,东城街道,community,,0576-84000000,,121.268439,28.644744,gcj02,surveyed,test",
+        "331003001002,东浦社区,331003001,东城街道,community,,,,121.27,28.65,mars,geocoded,test",
+        "331003001003,塔苑社区,331003001,东城街道,community,,,,181.0,28.65,wgs84,geocoded,test",
+        "331003001004,山亭社区,331003001,东城街道,community,,,,2.35,48.85,wgs84,geocoded,test",
+        "331003001001,百花社区,331003001,东城街道,community,,,,121.26,28.64,wgs84,geocoded,test",
+        "331003001005,,331003001,东城街道,community,,,,121.26,28.64,wgs84,geocoded,test",
+        "33100300100X,某社区,331003001,东城街道,community,,,,121.26,28.64,wgs84,geocoded,test",
+        "331003001006,某社区,331003002,东城街道,community,,call me,,121.26,28.64,wgs84,geocoded,test",
+        "331003001007,某社区,331003001,东城街道,hamlet,,,,121.26,abc,wgs84,guessed,",
+        "331003001008,某社区,331003001,东城街道,community,,,,121.26",
+    ]
+    .join("\n");
+    let file = app._dir.path().join("bad.csv");
+    std::fs::write(&file, csv).unwrap();
+
+    let output = legalmap(&["import", file.to_str().unwrap()], &app.database_url);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    for expected in [
+        "line 3: unknown datum \"mars\"",
+        "line 4: longitude 181 is outside -180..180",
+        "line 5: position 2.35,48.85 is outside China",
+        "line 6: duplicate code 331003001001 (first on line 2)",
+        "line 7: missing name",
+        "line 8: code \"33100300100X\" is not a 12-digit NBS village code",
+        "line 9: town_code 331003002 does not match the code's town 331003001; phone \"call me\" is not a phone number",
+        "line 10: missing source; unknown kind \"hamlet\"",
+        "lat \"abc\" is not a number",
+        "unknown location_quality \"guessed\"",
+        "line 11: has 9 fields, the header has 13",
+        "9 bad row(s)",
+        "nothing was imported",
+    ] {
+        assert!(stderr.contains(expected), "stderr lacks {expected:?}:\n{stderr}");
+    }
+    assert_eq!(app.state.db.active_points().await.unwrap(), before, "the store changed");
+}
+
+#[tokio::test]
+async fn imports_adds_and_changes_converting_to_wgs84() {
+    let app = TestApp::new().await;
+    // A new point given in Baidu's datum, and a phone number for an existing one.
+    let baidu = Datum::Bd09.from_wgs84(LonLat::parse(121.25, 28.66).unwrap());
+    let csv = format!(
+        "{HEADER}\n331003004900,测试社区,331003004,北城街道,community,北城路1号,,,{},{},bd09,surveyed,test row\n\
+         331003001001,百花社区居委会,331003001,东城街道,community,,0576-84000000,,121.268439,28.644744,gcj02,geocoded,test row\n",
+        baidu.lon(),
+        baidu.lat()
+    );
+    let file = app._dir.path().join("good.csv");
+    std::fs::write(&file, csv).unwrap();
+    let output = legalmap(&["import", file.to_str().unwrap()], &app.database_url);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("1 added, 1 changed, 0 unchanged"), "{stdout}");
+
+    let db = Db::connect(&app.database_url).await.unwrap();
+    let points = db.active_points().await.unwrap();
+    assert_eq!(points.len(), 347);
+    let added = points.iter().find(|p| p.record.code.as_str() == "331003004900").unwrap();
+    assert!(added.record.location.distance_m(LonLat::parse(121.25, 28.66).unwrap()) < 0.01);
+    assert_eq!(added.record.address.as_deref(), Some("北城路1号"));
+    let changed = points.iter().find(|p| p.record.code.as_str() == "331003001001").unwrap();
+    assert_eq!(changed.record.phone.as_deref(), Some("0576-84000000"));
+    assert_eq!(changed.version, 2);
+}
+
+#[tokio::test]
+async fn export_writes_wgs84_that_imports_back_unchanged() {
+    let app = TestApp::new().await;
+    let file = app._dir.path().join("export.csv");
+    let output = legalmap(&["export", "--output", file.to_str().unwrap()], &app.database_url);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let csv = std::fs::read_to_string(&file).unwrap();
+    assert!(csv.starts_with(HEADER));
+    assert_eq!(csv.lines().count(), 347);
+    assert!(csv.lines().skip(1).all(|line| line.contains(",wgs84,")));
+
+    let output = legalmap(&["import", file.to_str().unwrap()], &app.database_url);
+    assert!(output.status.success());
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("0 added, 0 changed, 346 unchanged"), "{stdout}");
+}
+
+#[test]
+fn a_missing_file_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("x.db").display());
+    let output = legalmap(&["import", "/nonexistent/points.csv"], &url);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot open /nonexistent/points.csv"));
+}

@@ -1,0 +1,62 @@
+//! A fresh application per test: its own SQLite file, migrated and loaded with the bundled
+//! `data/points.csv`, exactly as `legalmap serve` does on first start.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use legalmap::app::{self, AppState};
+use legalmap::db::Db;
+use legalmap::seed;
+use legalmap::travel::TravelModel;
+use serde_json::Value;
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub state: AppState,
+    pub database_url: String,
+    /// Keeps the database directory alive for the test's duration.
+    pub _dir: TempDir,
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let database_url = format!("sqlite://{}", dir.path().join("legalmap.db").display());
+        let db = Db::connect(&database_url).await.unwrap();
+        seed::seed_if_empty(&db).await.unwrap();
+        let state = AppState::load(db, TravelModel::default()).await.unwrap();
+        Self { state, database_url, _dir: dir }
+    }
+
+    pub fn router(&self) -> Router {
+        app::router(self.state.clone())
+    }
+
+    /// GETs `uri` and returns the status, the content type and the body.
+    pub async fn get_raw(&self, uri: &str) -> (StatusCode, String, Vec<u8>) {
+        self.request("GET", uri).await
+    }
+
+    pub async fn request(&self, method: &str, uri: &str) -> (StatusCode, String, Vec<u8>) {
+        let request = Request::builder().method(method).uri(uri).body(Body::empty()).unwrap();
+        let response = self.router().oneshot(request).await.unwrap();
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
+        (status, content_type, body)
+    }
+
+    /// GETs `uri` and parses the JSON body.
+    pub async fn get_json(&self, uri: &str) -> (StatusCode, Value) {
+        let (status, content_type, body) = self.get_raw(uri).await;
+        assert!(content_type.contains("json"), "{uri}: content type {content_type:?}");
+        let value = serde_json::from_slice(&body).unwrap_or_else(|e| panic!("{uri}: not JSON ({e})"));
+        (status, value)
+    }
+}
