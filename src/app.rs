@@ -9,11 +9,13 @@ use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
 
 use crate::db::Db;
 use crate::db::points::DbError;
 use crate::error::AppError;
 use crate::index::PointIndex;
+use crate::map::{MapSettings, TileSource};
 use crate::routes;
 use crate::travel::TravelModel;
 
@@ -25,13 +27,20 @@ pub struct AppState {
     /// query holds one consistent snapshot from start to end.
     index: Arc<ArcSwap<PointIndex>>,
     pub travel: TravelModel,
+    /// Tile source and district outline for the pages' map.
+    pub map: Arc<MapSettings>,
 }
 
 impl AppState {
     /// Builds the state with the index loaded from the store.
-    pub async fn load(db: Db, travel: TravelModel) -> Result<Self, DbError> {
+    pub async fn load(db: Db, travel: TravelModel, tiles: TileSource) -> Result<Self, DbError> {
         let index = PointIndex::build(db.active_points().await?);
-        Ok(Self { db, index: Arc::new(ArcSwap::from_pointee(index)), travel })
+        Ok(Self {
+            db,
+            index: Arc::new(ArcSwap::from_pointee(index)),
+            travel,
+            map: Arc::new(MapSettings::new(tiles)),
+        })
     }
 
     /// The current index snapshot.
@@ -52,11 +61,14 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
+        .merge(routes::pages::router())
+        .route("/static/{*path}", get(routes::static_files::static_file))
         .nest("/api/v1", routes::api::router())
         .route("/api", get(api_not_found))
         .route("/api/{*rest}", get(api_not_found).fallback(api_not_found))
         .fallback(page_not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(CompressionLayer::new())
         .with_state(state)
 }
 

@@ -21,11 +21,12 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let travel = args.travel.model().map_err(anyhow::Error::msg)?;
+    let tiles = args.tiles.source().map_err(anyhow::Error::msg)?;
     let db = Db::connect(&args.database.database_url).await?;
     if let Some(loaded) = seed::seed_if_empty(&db).await? {
         tracing::info!(added = loaded.added, "empty database: loaded the bundled data/points.csv");
     }
-    let state = AppState::load(db.clone(), travel).await?;
+    let state = AppState::load(db.clone(), travel, tiles).await?;
     tracing::info!(points = state.index().len(), "index loaded");
     let listener =
         TcpListener::bind(&args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;

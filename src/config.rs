@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::domain::Datum;
+use crate::map::{DEFAULT_TILE_ATTRIBUTION, DEFAULT_TILE_URL, TileSource};
 use crate::travel::{
     DEFAULT_BIKE_KMH, DEFAULT_DETOUR_FACTOR, DEFAULT_DRIVE_KMH, DEFAULT_WALK_KMH, TravelModel,
 };
@@ -56,6 +58,30 @@ pub struct ServeArgs {
     pub database: DatabaseArgs,
     #[command(flatten)]
     pub travel: TravelArgs,
+    #[command(flatten)]
+    pub tiles: TileArgs,
+}
+
+/// The map tiles the pages show (see the README, "Map tiles").
+#[derive(Debug, Clone, Args)]
+pub struct TileArgs {
+    /// Tile URL template ({z}/{x}/{y}, optionally {s}).
+    #[arg(long, env = "LEGALMAP_TILE_URL", default_value = DEFAULT_TILE_URL)]
+    pub tile_url: String,
+    /// The credit the tile provider requires, as HTML.
+    #[arg(long, env = "LEGALMAP_TILE_ATTRIBUTION", default_value = DEFAULT_TILE_ATTRIBUTION)]
+    pub tile_attribution: String,
+    /// Datum the tiles are drawn in: wgs84 (OpenStreetMap, Tianditu) or gcj02 (Amap, Tencent).
+    #[arg(long, env = "LEGALMAP_TILE_DATUM", default_value = "wgs84")]
+    pub tile_datum: String,
+}
+
+impl TileArgs {
+    /// The checked tile source.
+    pub fn source(&self) -> Result<TileSource, String> {
+        let datum = self.tile_datum.parse::<Datum>().map_err(|e| e.to_string())?;
+        TileSource::new(self.tile_url.clone(), self.tile_attribution.clone(), datum)
+    }
 }
 
 /// The travel-time model's parameters (see the README, "Travel model", for their sources).

@@ -2,6 +2,8 @@
 
 /// Shared state, the one router, and the server loop.
 pub mod app;
+/// Static files, compiled in and served under content-hashed names.
+pub mod assets;
 /// The subcommands behind the binary: serve, import, export.
 pub mod cli;
 /// The command line and environment, parsed once into typed values.
@@ -14,6 +16,10 @@ pub mod domain;
 pub mod error;
 /// The R-tree of active points: exact nearest and within-distance queries on the sphere.
 pub mod index;
+/// Nearest and reachable points with travel estimates, for the API and the pages.
+pub mod locator;
+/// The pages' map: tile source and district outline in the tiles' datum.
+pub mod map;
 /// Reading and writing the points CSV.
 pub mod points_csv;
 /// HTTP handlers.

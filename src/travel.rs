@@ -25,6 +25,13 @@ named_enum! {
     }
 }
 
+impl Default for Mode {
+    /// Walking: the mode the provincial circle is first measured by.
+    fn default() -> Self {
+        Mode::Walk
+    }
+}
+
 impl Mode {
     /// The provincial standard's service radius for this mode (straight line), as quoted in
     /// Zhejiang county work plans: urban walking 15 min = 1.2 km, rural cycling 15 min = 2.0 km,

@@ -13,8 +13,8 @@ use super::params::{ApiQuery, OriginParams, parse_limit, parse_minutes, parse_mo
 use crate::app::AppState;
 use crate::domain::{LocationQuality, LonLat, PointCode};
 use crate::error::AppError;
-use crate::index::Hit;
-use crate::travel::{Mode, TravelModel};
+use crate::locator::{self, Candidate, Trip};
+use crate::travel::Mode;
 
 /// The OpenAPI 3.1 description of this API.
 const OPENAPI_JSON: &str = include_str!("openapi.json");
@@ -117,10 +117,9 @@ struct NearestResult {
     hours: Option<String>,
 }
 
-impl NearestResult {
-    fn new(hit: &Hit<'_>, model: &TravelModel, mode: Mode, minutes: f64) -> Self {
-        let record = &hit.point.record;
-        let estimate = model.estimate(mode, hit.distance_m);
+impl From<&Candidate<'_>> for NearestResult {
+    fn from(candidate: &Candidate<'_>) -> Self {
+        let record = &candidate.point.record;
         Self {
             code: record.code.to_string(),
             name: record.name.clone(),
@@ -128,11 +127,11 @@ impl NearestResult {
             town_code: record.town_code.clone(),
             lat: record.location.lat(),
             lon: record.location.lon(),
-            distance_m: round_to(hit.distance_m, 1),
-            road_distance_m: round_to(estimate.road_distance_m, 1),
-            travel_minutes: round_to(estimate.travel_minutes, 1),
-            within: estimate.travel_minutes <= minutes,
-            meets_standard: estimate.meets_standard,
+            distance_m: round_to(candidate.distance_m, 1),
+            road_distance_m: round_to(candidate.estimate.road_distance_m, 1),
+            travel_minutes: round_to(candidate.estimate.travel_minutes, 1),
+            within: candidate.within,
+            meets_standard: candidate.estimate.meets_standard,
             location_quality: record.location_quality,
             location_is_estimate: record.location_quality.is_estimate(),
             address: record.address.clone(),
@@ -142,19 +141,27 @@ impl NearestResult {
     }
 }
 
+impl NearestParams {
+    fn trip(&self) -> Result<Trip, AppError> {
+        Ok(Trip {
+            origin: self.origin.parse()?,
+            mode: parse_mode(self.mode.as_deref())?,
+            minutes: parse_minutes(self.minutes.as_deref())?,
+        })
+    }
+}
+
 /// The nearest points (default 5), nearest first, each with its estimated travel time; also
 /// when none is within reach (then `within` is false).
 async fn nearest_points(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<NearestParams>,
 ) -> Result<Json<NearestResponse>, AppError> {
-    let origin = params.origin.parse()?;
-    let mode = parse_mode(params.mode.as_deref())?;
-    let minutes = parse_minutes(params.minutes.as_deref())?;
+    let trip = params.trip()?;
     let limit = parse_limit(params.limit.as_deref(), 5, MAX_NEAREST)?;
     let index = state.index();
-    let hits = index.nearest(origin, limit);
-    Ok(Json(respond(&state.travel, origin, mode, minutes, &hits, None)))
+    let candidates = locator::nearest(&index, &state.travel, trip, limit);
+    Ok(Json(NearestResponse::new(trip, &candidates, None)))
 }
 
 /// Every point within `minutes` by `mode`, nearest first (at most 1000).
@@ -162,35 +169,26 @@ async fn reachable_points(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<NearestParams>,
 ) -> Result<Json<NearestResponse>, AppError> {
-    let origin = params.origin.parse()?;
-    let mode = parse_mode(params.mode.as_deref())?;
-    let minutes = parse_minutes(params.minutes.as_deref())?;
+    let trip = params.trip()?;
     let limit = parse_limit(params.limit.as_deref(), MAX_REACHABLE, MAX_REACHABLE)?;
     let index = state.index();
-    let mut hits = index.within(origin, state.travel.reach_m(mode, minutes));
-    let truncated = hits.len() > limit;
-    hits.truncate(limit);
-    Ok(Json(respond(&state.travel, origin, mode, minutes, &hits, Some(truncated))))
+    let mut candidates = locator::reachable(&index, &state.travel, trip);
+    let truncated = candidates.len() > limit;
+    candidates.truncate(limit);
+    Ok(Json(NearestResponse::new(trip, &candidates, Some(truncated))))
 }
 
-fn respond(
-    model: &TravelModel,
-    origin: LonLat,
-    mode: Mode,
-    minutes: f64,
-    hits: &[Hit<'_>],
-    truncated: Option<bool>,
-) -> NearestResponse {
-    let results: Vec<NearestResult> =
-        hits.iter().map(|hit| NearestResult::new(hit, model, mode, minutes)).collect();
-    NearestResponse {
-        origin,
-        mode,
-        minutes,
-        standard_radius_m: mode.standard_radius_m(),
-        within: results.iter().any(|result| result.within),
-        results,
-        truncated,
+impl NearestResponse {
+    fn new(trip: Trip, candidates: &[Candidate<'_>], truncated: Option<bool>) -> Self {
+        Self {
+            origin: trip.origin,
+            mode: trip.mode,
+            minutes: trip.minutes,
+            standard_radius_m: trip.mode.standard_radius_m(),
+            within: candidates.iter().any(|candidate| candidate.within),
+            results: candidates.iter().map(NearestResult::from).collect(),
+            truncated,
+        }
     }
 }
 

@@ -2,4 +2,6 @@
 
 pub mod api;
 pub mod geojson;
+pub mod pages;
 pub mod params;
+pub mod static_files;

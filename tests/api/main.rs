@@ -3,6 +3,7 @@
 mod errors;
 mod import;
 mod nearest;
+mod pages;
 mod points;
 mod server;
 mod support;

@@ -7,6 +7,7 @@ use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use legalmap::app::{self, AppState};
 use legalmap::db::Db;
+use legalmap::map::TileSource;
 use legalmap::seed;
 use legalmap::travel::TravelModel;
 use serde_json::Value;
@@ -22,11 +23,16 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn new() -> Self {
+        Self::with_tiles(TileSource::default()).await
+    }
+
+    /// An app whose map uses `tiles` (for example GCJ-02 tiles).
+    pub async fn with_tiles(tiles: TileSource) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let database_url = format!("sqlite://{}", dir.path().join("legalmap.db").display());
         let db = Db::connect(&database_url).await.unwrap();
         seed::seed_if_empty(&db).await.unwrap();
-        let state = AppState::load(db, TravelModel::default()).await.unwrap();
+        let state = AppState::load(db, TravelModel::default(), tiles).await.unwrap();
         Self { state, database_url, _dir: dir }
     }
 
@@ -41,7 +47,7 @@ impl TestApp {
 
     pub async fn request(&self, method: &str, uri: &str) -> (StatusCode, String, Vec<u8>) {
         let request = Request::builder().method(method).uri(uri).body(Body::empty()).unwrap();
-        let response = self.router().oneshot(request).await.unwrap();
+        let response = self.send(request).await;
         let status = response.status();
         let content_type = response
             .headers()
@@ -50,6 +56,18 @@ impl TestApp {
             .unwrap_or_default();
         let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
         (status, content_type, body)
+    }
+
+    /// Sends any request through the router.
+    pub async fn send(&self, request: Request<Body>) -> axum::response::Response {
+        self.router().oneshot(request).await.unwrap()
+    }
+
+    /// GETs a page and returns its status and HTML.
+    pub async fn get_page(&self, uri: &str) -> (StatusCode, String) {
+        let (status, content_type, body) = self.get_raw(uri).await;
+        assert!(content_type.starts_with("text/html"), "{uri}: content type {content_type:?}");
+        (status, String::from_utf8(body).unwrap())
     }
 
     /// GETs `uri` and parses the JSON body.

@@ -1,0 +1,304 @@
+//! The residents' pages: the locator (`/`, `/nearest`), a point's page, the map's data and the
+//! larger-text switch. Every page works without JavaScript; app.js enhances them.
+
+use axum::Router;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use maud::Markup;
+use serde::{Deserialize, Serialize};
+
+use super::params::{ApiQuery, OriginParams, parse_mode};
+use crate::app::AppState;
+use crate::domain::{PointCode, ServicePoint};
+use crate::error::AppError;
+use crate::index::PointIndex;
+use crate::locator::{self, Trip};
+use crate::travel::Mode;
+use crate::views::locator_page::{self, Panel, Results, SearchForm};
+use crate::views::{PageContext, point_page};
+
+/// How many nearest points a results page lists.
+const RESULTS_SHOWN: usize = 5;
+/// Most places a name search lists to choose from.
+const CHOICES_SHOWN: usize = 60;
+/// The cookie that remembers the larger-text choice.
+const TEXT_SIZE_COOKIE: &str = "legalmap_text";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/nearest", get(nearest_page))
+        .route("/points/{code}", get(point_page))
+        .route("/map/data.json", get(map_data))
+        .route("/text-size", get(set_text_size))
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PageContext {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let large_text = parts
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|cookies| cookies.split(';'))
+            .any(|cookie| cookie.trim() == format!("{TEXT_SIZE_COOKIE}=large"));
+        let return_to = parts.uri.path_and_query().map_or("/", |pq| pq.as_str()).to_owned();
+        Ok(Self { large_text, return_to })
+    }
+}
+
+async fn home(State(state): State<AppState>, context: PageContext) -> Markup {
+    let index = state.index();
+    let panel = welcome(&index);
+    locator_page::page(&context, &SearchForm::default(), &panel, &state.map.tiles)
+}
+
+fn welcome(index: &PointIndex) -> Panel<'static> {
+    let estimates = index.points().iter().filter(|p| p.record.location_quality.is_estimate()).count();
+    Panel::Welcome { total: index.len(), estimates }
+}
+
+/// `/nearest?...`: from a place name, a point's code, or coordinates.
+#[derive(Debug, Default, Deserialize)]
+struct NearestPageParams {
+    place: Option<String>,
+    code: Option<String>,
+    #[serde(flatten)]
+    origin: OriginParams,
+    mode: Option<String>,
+    /// How the coordinates were obtained, for the heading: `gps` or `map`.
+    from: Option<String>,
+    /// `1`: answer only the results panel (app.js swaps it in).
+    fragment: Option<String>,
+}
+
+async fn nearest_page(
+    State(state): State<AppState>,
+    context: PageContext,
+    query: Result<ApiQuery<NearestPageParams>, AppError>,
+) -> Response {
+    let index = state.index();
+    let (params, outcome) = match query {
+        Ok(ApiQuery(params)) => {
+            let outcome = answer(&state, &index, &params);
+            (params, outcome)
+        }
+        Err(_) => (
+            NearestPageParams::default(),
+            Err((StatusCode::BAD_REQUEST, "网址中的查询参数有误（例如重复），请重新查找。".to_owned())),
+        ),
+    };
+    let (status, panel) = match outcome {
+        Ok(panel) => (StatusCode::OK, panel),
+        Err((status, message)) => (status, Panel::Problem { message }),
+    };
+    let markup = if params.fragment.as_deref() == Some("1") {
+        locator_page::panel_markup(&panel)
+    } else {
+        let form = SearchForm {
+            place: params.place.clone().unwrap_or_default(),
+            lat: params.origin.lat.clone().unwrap_or_default(),
+            lon: params.origin.lon.clone().unwrap_or_default(),
+            crs: params.origin.crs.clone().unwrap_or_default(),
+            mode: parse_mode(params.mode.as_deref()).unwrap_or(Mode::Walk),
+        };
+        locator_page::page(&context, &form, &panel, &state.map.tiles)
+    };
+    (status, markup).into_response()
+}
+
+/// Works out the panel for the parameters, or a status and a message for the resident.
+fn answer<'a>(
+    state: &AppState,
+    index: &'a PointIndex,
+    params: &NearestPageParams,
+) -> Result<Panel<'a>, (StatusCode, String)> {
+    let bad = |message: &str| (StatusCode::BAD_REQUEST, message.to_owned());
+    let mode = parse_mode(params.mode.as_deref()).map_err(|_| bad("出行方式只能是步行、骑行或驾车。"))?;
+    let has_coordinates = [&params.origin.lat, &params.origin.lon]
+        .iter()
+        .any(|v| v.as_deref().is_some_and(|v| !v.trim().is_empty()));
+    let place = params.place.as_deref().map(str::trim).filter(|place| !place.is_empty());
+
+    // The origin: a picked point (which then leads the list), or a position.
+    let (picked, origin, origin_label, origin_query) = if let Some(code) = params.code.as_deref() {
+        let point = PointCode::parse(code)
+            .ok()
+            .and_then(|code| index.get(code.as_str()))
+            .ok_or((StatusCode::NOT_FOUND, "没有找到这个服务点，它可能已经撤销或合并。".to_owned()))?;
+        (Some(point), point.record.location, point.record.name.clone(), format!("code={}", point.record.code))
+    } else if has_coordinates {
+        let origin = params.origin.parse().map_err(|error| bad(coordinate_problem(&error)))?;
+        let label = match params.from.as_deref() {
+            Some("gps") => "您的位置",
+            Some("map") => "地图上选择的位置",
+            _ => "所填坐标",
+        };
+        let query = format!(
+            "lat={:.6}&lon={:.6}&crs=wgs84&from={}",
+            origin.lat(),
+            origin.lon(),
+            params.from.as_deref().filter(|from| ["gps", "map"].contains(from)).unwrap_or("coordinates")
+        );
+        (None, origin, label.to_owned(), query)
+    } else if let Some(place) = place {
+        if place.chars().count() > 50 {
+            return Err(bad("名称太长了，请输入不超过 50 个字。"));
+        }
+        match pick_place(index, place) {
+            Picked::One(point) => (
+                Some(point),
+                point.record.location,
+                point.record.name.clone(),
+                format!("code={}", point.record.code),
+            ),
+            Picked::Several(matches) => return Ok(Panel::Choices { place: place.to_owned(), mode, matches }),
+            Picked::None => {
+                return Err((
+                    StatusCode::OK,
+                    format!(
+                        "没有找到名称包含“{place}”的村、社区或镇街。请检查文字，或在地图上点选您所在的位置。"
+                    ),
+                ));
+            }
+        }
+    } else {
+        return Ok(welcome(index));
+    };
+
+    let trip = Trip { origin, mode, minutes: 15.0 };
+    Ok(Panel::Results(Results {
+        trip,
+        origin_on_map: state.map.to_display(origin),
+        origin_label,
+        origin_query,
+        candidates: match picked {
+            Some(point) => locator::nearest_to_point(index, &state.travel, point, trip, RESULTS_SHOWN),
+            None => locator::nearest(index, &state.travel, trip, RESULTS_SHOWN),
+        },
+    }))
+}
+
+enum Picked<'a> {
+    One(&'a ServicePoint),
+    Several(Vec<&'a ServicePoint>),
+    None,
+}
+
+/// Points whose name or town contains `place`; an exact name wins outright.
+fn pick_place<'a>(index: &'a PointIndex, place: &str) -> Picked<'a> {
+    let matches: Vec<&ServicePoint> = index
+        .points()
+        .iter()
+        .filter(|p| p.record.name.contains(place) || p.record.town.contains(place))
+        .collect();
+    if let Some(exact) = matches.iter().find(|p| p.record.name == place) {
+        return Picked::One(exact);
+    }
+    match matches.len() {
+        0 => Picked::None,
+        1 => Picked::One(matches[0]),
+        _ => Picked::Several(matches.into_iter().take(CHOICES_SHOWN).collect()),
+    }
+}
+
+/// The resident-facing wording of a coordinate problem.
+fn coordinate_problem(error: &AppError) -> &'static str {
+    match error.code {
+        "missing_parameter" => "请同时填写纬度和经度。",
+        "invalid_crs" => "坐标系只能是 WGS-84、GCJ-02 或 BD-09。",
+        _ => "坐标不正确：纬度应在 -90 到 90 之间，经度应在 -180 到 180 之间，用小数表示（如 28.64）。",
+    }
+}
+
+async fn point_page(
+    State(state): State<AppState>,
+    context: PageContext,
+    Path(code): Path<String>,
+) -> Response {
+    let index = state.index();
+    match PointCode::parse(&code).ok().and_then(|code| index.get(code.as_str())) {
+        Some(point) => {
+            let on_map = state.map.to_display(point.record.location);
+            point_page::page(&context, point, on_map, &state.map.tiles).into_response()
+        }
+        None => AppError::not_found("没有找到这个服务点，它可能已经撤销或合并。请返回首页查找。").into_page(),
+    }
+}
+
+/// What app.js draws: every active point and the district outline, in the tiles' datum.
+#[derive(Serialize)]
+struct MapData<'a> {
+    datum: &'static str,
+    points: Vec<MapPoint<'a>>,
+    /// `[lon, lat]` pairs.
+    outline: &'a [[f64; 2]],
+}
+
+#[derive(Serialize)]
+struct MapPoint<'a> {
+    code: &'a str,
+    name: &'a str,
+    town: &'a str,
+    lon: f64,
+    lat: f64,
+    estimate: bool,
+}
+
+async fn map_data(State(state): State<AppState>) -> Response {
+    let index = state.index();
+    let points = index
+        .points()
+        .iter()
+        .map(|point| {
+            let shown = state.map.to_display(point.record.location);
+            MapPoint {
+                code: point.record.code.as_str(),
+                name: &point.record.name,
+                town: &point.record.town,
+                lon: round6(shown.lon()),
+                lat: round6(shown.lat()),
+                estimate: point.record.location_quality.is_estimate(),
+            }
+        })
+        .collect();
+    let data = MapData { datum: state.map.tiles.datum.as_str(), points, outline: state.map.outline() };
+    // Points change when staff edit them: always revalidate.
+    ([(header::CACHE_CONTROL, "no-cache")], axum::Json(data)).into_response()
+}
+
+/// Six decimals of a degree is about 0.1 m: plenty for a map, and a third fewer bytes.
+fn round6(degrees: f64) -> f64 {
+    (degrees * 1e6).round() / 1e6
+}
+
+#[derive(Debug, Deserialize)]
+struct TextSizeParams {
+    large: Option<String>,
+    return_to: Option<String>,
+}
+
+/// Remembers the larger-text choice for a year and goes back to the page it came from.
+async fn set_text_size(query: Result<ApiQuery<TextSizeParams>, AppError>) -> Response {
+    let (large, return_to) = match query {
+        Ok(ApiQuery(params)) => (params.large.as_deref() == Some("1"), params.return_to),
+        Err(_) => (false, None),
+    };
+    // Only paths on this site: never an open redirect.
+    let return_to = return_to.filter(|to| to.starts_with('/') && !to.starts_with("//") && !to.contains('\\'));
+    let cookie = if large {
+        format!("{TEXT_SIZE_COOKIE}=large; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly")
+    } else {
+        format!("{TEXT_SIZE_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax; HttpOnly")
+    };
+    let mut response = Redirect::to(return_to.as_deref().unwrap_or("/")).into_response();
+    if let Ok(value) = cookie.parse() {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}

@@ -1,0 +1,62 @@
+//! A service point's own page, `/points/{code}`: the permalink a QR code on the village
+//! noticeboard points to. Plain HTML; the small map is an enhancement.
+
+use maud::{Markup, html};
+
+use super::format;
+use super::layout::{PageContext, layout};
+use super::locator_page::map_region;
+use super::navigation::navigation_links;
+use crate::domain::{LonLat, ServicePoint};
+use crate::map::TileSource;
+
+pub fn page(context: &PageContext, point: &ServicePoint, on_map: LonLat, tiles: &TileSource) -> Markup {
+    let record = &point.record;
+    let estimate = record.location_quality.is_estimate();
+    layout(
+        &record.name,
+        context,
+        html! {
+            article.point {
+                h1 { (record.name) }
+                p.town { (record.town) " · " (format::kind(record.kind)) "公共法律服务点" }
+                @if estimate {
+                    p.badge.estimate.block role="note" {
+                        "位置为估算，待核实：目前暂以" (record.town) "中心代替，实际地点请电话咨询或向村（社区）询问。"
+                    }
+                }
+                dl.facts {
+                    dt { "地址" } dd { (known(record.address.as_deref())) }
+                    dt { "电话" }
+                    dd {
+                        @if let Some(phone) = &record.phone {
+                            a.button href={ "tel:" (phone) } { "拨打 " (phone) }
+                        } @else {
+                            "暂无。可拨打公共法律服务热线 " a href="tel:12348" { "12348" }
+                        }
+                    }
+                    dt { "办公时间" } dd { (known(record.hours.as_deref())) }
+                    dt { "位置" } dd { (format::location_quality(record.location_quality)) }
+                    dt { "更新时间" } dd { time datetime=(point.updated_at) { (format::date(&point.updated_at)) } }
+                }
+                section #navigate aria-labelledby="navigate-heading" {
+                    h2 #navigate-heading { "导航前往" }
+                    @if estimate {
+                        p.note { "导航终点为镇街中心，仅供参考。" }
+                    }
+                    ul.navigation {
+                        @for link in navigation_links(record) {
+                            li { a.button href=(link.href) rel="noopener" { (link.label) } }
+                        }
+                    }
+                }
+                p { a.button href={ "/nearest?code=" (record.code) } { "查看附近其他服务点" } }
+            }
+            (map_region(tiles, Some((record.code.as_str(), on_map))))
+        },
+    )
+}
+
+fn known(value: Option<&str>) -> &str {
+    value.unwrap_or("暂无")
+}

@@ -1,0 +1,70 @@
+// Shared set-up for the browser tests: a real legalmap server on a fresh SQLite database and a
+// real headless Chromium (Debian's), driven by playwright-core.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const screenshotDir = path.join(root, 'target', 'screenshots');
+mkdirSync(screenshotDir, { recursive: true });
+
+/** Starts `legalmap serve` on port 0 and resolves with its base URL once it listens. */
+export function startServer() {
+  const binary = process.env.LEGALMAP_BIN || path.join(root, 'target', 'debug', 'legalmap');
+  const dir = mkdtempSync(path.join(tmpdir(), 'legalmap-browser-'));
+  const child = spawn(binary, ['--listen', '127.0.0.1:0', '--database', `sqlite://${dir}/legalmap.db`], {
+    env: { ...process.env, RUST_LOG: 'info', NO_COLOR: '1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let log = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk) => {
+      log += chunk;
+      const match = /listening on (http:\/\/[^\s]+)/.exec(log);
+      if (match) resolve({ url: match[1], stop: () => child.kill('SIGTERM') });
+    });
+    child.on('exit', (code) => reject(new Error(`legalmap exited with ${code} before listening:\n${log}`)));
+  });
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--no-first-run', '--disable-sync', '--disable-quic',
+    ],
+  });
+}
+
+/** A phone-sized page (360x640) whose map tiles are unreachable, as on this machine. */
+export async function phonePage(browser, options = {}) {
+  const context = await browser.newContext({
+    viewport: { width: 360, height: 640 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    ...options,
+  });
+  await context.route(/tile\.openstreetmap\.org/, (route) => route.abort('internetdisconnected'));
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  return { context, page, problems };
+}
+
+/** Saves the map region alone (`name-map.png`). */
+export async function mapShot(page, name) {
+  await page.locator('.map-region').screenshot({ path: path.join(screenshotDir, `${name}-map.png`) });
+}
+
+/** Saves what the resident sees now (`name.png`) and the whole page (`name-full.png`). */
+export async function shot(page, name) {
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`) });
+  await page.screenshot({ path: path.join(screenshotDir, `${name}-full.png`), fullPage: true });
+}
