@@ -9,6 +9,7 @@ use tokio::net::TcpListener;
 use crate::app::{self, AppState};
 use crate::config::{Command, ExportArgs, ImportArgs, ServeArgs};
 use crate::db::Db;
+use crate::db::point_writes::Change;
 use crate::{points_csv, seed};
 
 pub async fn run(command: Command) -> anyhow::Result<()> {
@@ -49,15 +50,18 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
         }
     };
     let db = Db::connect(&args.database.database_url).await?;
-    let summary = db.upsert_points(&records).await?;
+    let actor = format!("import: {}", args.file.display());
+    let summary =
+        db.upsert_points(&records, Change { actor: &actor, reason: None }, args.retire_missing).await?;
     db.close().await;
     println!(
-        "imported {} rows from {}: {} added, {} changed, {} unchanged",
+        "imported {} rows from {}: {} added, {} changed, {} unchanged, {} retired",
         records.len(),
         args.file.display(),
         summary.added,
         summary.changed,
-        summary.unchanged
+        summary.unchanged,
+        summary.retired
     );
     Ok(())
 }

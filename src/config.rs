@@ -112,6 +112,9 @@ impl TravelArgs {
 pub struct ImportArgs {
     /// The CSV file (columns as in data/points.csv).
     pub file: PathBuf,
+    /// The file is the complete list: retire active points it does not list.
+    #[arg(long)]
+    pub retire_missing: bool,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }

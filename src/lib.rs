@@ -4,6 +4,8 @@
 pub mod app;
 /// Static files, compiled in and served under content-hashed names.
 pub mod assets;
+/// Passwords, session and CSRF tokens.
+pub mod auth;
 /// The subcommands behind the binary: serve, import, export.
 pub mod cli;
 /// The command line and environment, parsed once into typed values.

@@ -1,7 +1,7 @@
 //! The points CSV: the format of `data/points.csv`, `legalmap import` and `legalmap export`.
 //!
-//! Columns: `code,name,town_code,town,kind,address,phone,hours,lon,lat,crs,location_quality,source`
-//! (`address`, `phone`, `hours` may be left out or empty). `crs` is the datum of `lon`/`lat` as
+//! Columns: `code,name,town_code,town,kind,address,phone,hours,lon,lat,crs,location_quality,source,area_type`
+//! (`address`, `phone`, `hours`, `area_type` may be left out or empty). `crs` is the datum of `lon`/`lat` as
 //! written (`wgs84`, `gcj02` or `bd09`); rows are converted to WGS-84 as they are read, and
 //! exports are written in WGS-84.
 
@@ -9,10 +9,10 @@ use std::collections::HashMap;
 use std::io::{Read, Write};
 
 use crate::domain::datum::is_in_china_rectangle;
-use crate::domain::{Datum, LonLat, PointCode, PointRecord};
+use crate::domain::{AreaType, Datum, LonLat, PointCode, PointRecord};
 
 /// The columns, in the order exports write them.
-pub const COLUMNS: [&str; 13] = [
+pub const COLUMNS: [&str; 14] = [
     "code",
     "name",
     "town_code",
@@ -26,8 +26,10 @@ pub const COLUMNS: [&str; 13] = [
     "crs",
     "location_quality",
     "source",
+    "area_type",
 ];
-const OPTIONAL_COLUMNS: [&str; 3] = ["address", "phone", "hours"];
+/// May be left out; `area_type` then defaults by kind (communities urban, the rest rural).
+const OPTIONAL_COLUMNS: [&str; 4] = ["address", "phone", "hours", "area_type"];
 
 /// One problem with one row (or, at line 1, with the header).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,6 +107,7 @@ pub fn write_points<'a>(
             Datum::Wgs84.as_str(),
             record.location_quality.as_str(),
             &record.source,
+            record.area_type.as_str(),
         ])?;
     }
     writer.flush()?;
@@ -172,6 +175,12 @@ fn parse_row(row: &csv::StringRecord, columns: &ColumnPositions) -> Result<Point
         ok_or_note(crs.parse::<Datum>().map_err(|e| Some(e.to_string())), &mut reasons, crs.is_empty());
     let position = parse_position(&lon, &lat).map_err(Some);
     let position = ok_or_note(position, &mut reasons, lon.is_empty() || lat.is_empty());
+    let area_type = match optional("area_type") {
+        Some(raw) => {
+            ok_or_note(raw.parse::<AreaType>().map(Some).map_err(Some), &mut reasons, false).flatten()
+        }
+        None => None,
+    };
     let phone = optional("phone");
     if let Some(phone) = &phone
         && let Err(reason) = check_phone(phone)
@@ -195,6 +204,7 @@ fn parse_row(row: &csv::StringRecord, columns: &ColumnPositions) -> Result<Point
                 location: datum.to_wgs84(position),
                 location_quality,
                 source,
+                area_type: area_type.unwrap_or(AreaType::default_for(kind)),
             })
         }
         _ => Err(reasons),
@@ -227,7 +237,7 @@ fn parse_position(lon: &str, lat: &str) -> Result<LonLat, String> {
 
 /// A phone number: digits with the usual separators, 3 to 20 digits (hotlines such as 12348
 /// are short; landlines with area code and extension are long).
-fn check_phone(phone: &str) -> Result<(), String> {
+pub fn check_phone(phone: &str) -> Result<(), String> {
     let digits = phone.chars().filter(char::is_ascii_digit).count();
     let allowed = |c: char| c.is_ascii_digit() || " -+()转,".contains(c);
     if phone.chars().all(allowed) && (3..=20).contains(&digits) {

@@ -2,7 +2,7 @@
 //! always has the district's 346 points to start from.
 
 use crate::db::Db;
-use crate::db::points::UpsertSummary;
+use crate::db::point_writes::{Change, UpsertSummary};
 use crate::points_csv;
 
 /// The contents of `data/points.csv`.
@@ -21,5 +21,6 @@ pub async fn seed_if_empty(db: &Db) -> anyhow::Result<Option<UpsertSummary>> {
         let listed: Vec<String> = errors.iter().map(ToString::to_string).collect();
         anyhow::anyhow!("the bundled data/points.csv is invalid: {}", listed.join("; "))
     })?;
-    Ok(Some(db.upsert_points(&records).await?))
+    let change = Change { actor: "first start: bundled data/points.csv", reason: None };
+    Ok(Some(db.upsert_points(&records, change, false).await?))
 }

@@ -1,7 +1,10 @@
 //! The store: the only module with SQL. SQLite (WAL) through sqlx; migrations in `migrations/`
 //! are applied at connect.
 
+pub mod history;
+pub mod point_writes;
 pub mod points;
+pub mod staff;
 
 use std::str::FromStr;
 use std::time::Duration;

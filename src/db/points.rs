@@ -1,7 +1,7 @@
-//! Queries on the `points` table.
+//! Reading the `points` table.
 
 use super::Db;
-use crate::domain::{LonLat, PointCode, PointRecord, ServicePoint};
+use crate::domain::{LonLat, PointCode, PointRecord, ServicePoint, Verification};
 
 /// A store operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -13,29 +13,26 @@ pub enum DbError {
     Corrupt { code: String, reason: String },
 }
 
-/// What an upsert did, point by point.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct UpsertSummary {
-    pub added: usize,
-    pub changed: usize,
-    pub unchanged: usize,
-}
-
-struct PointRow {
-    code: String,
-    name: String,
-    town_code: String,
-    town: String,
-    kind: String,
-    address: Option<String>,
-    phone: Option<String>,
-    hours: Option<String>,
-    lon: f64,
-    lat: f64,
-    location_quality: String,
-    source: String,
-    version: i64,
-    updated_at: String,
+/// A `points` row as stored.
+pub(super) struct PointRow {
+    pub code: String,
+    pub name: String,
+    pub town_code: String,
+    pub town: String,
+    pub kind: String,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub hours: Option<String>,
+    pub lon: f64,
+    pub lat: f64,
+    pub location_quality: String,
+    pub source: String,
+    pub area_type: String,
+    pub active: i64,
+    pub version: i64,
+    pub updated_at: String,
+    pub verified_by: Option<String>,
+    pub verified_at: Option<String>,
 }
 
 impl TryFrom<PointRow> for ServicePoint {
@@ -48,6 +45,7 @@ impl TryFrom<PointRow> for ServicePoint {
             kind: row.kind.parse().map_err(corrupt)?,
             location: LonLat::parse(row.lon, row.lat).map_err(|e| corrupt(e.to_string()))?,
             location_quality: row.location_quality.parse().map_err(corrupt)?,
+            area_type: row.area_type.parse().map_err(corrupt)?,
             name: row.name,
             town_code: row.town_code,
             town: row.town,
@@ -56,7 +54,17 @@ impl TryFrom<PointRow> for ServicePoint {
             hours: row.hours,
             source: row.source,
         };
-        Ok(ServicePoint { record, version: row.version, updated_at: row.updated_at })
+        let verified = match (row.verified_by, row.verified_at) {
+            (Some(by), Some(at)) => Some(Verification { by, at }),
+            _ => None,
+        };
+        Ok(ServicePoint {
+            record,
+            version: row.version,
+            updated_at: row.updated_at,
+            active: row.active == 1,
+            verified,
+        })
     }
 }
 
@@ -71,7 +79,8 @@ impl Db {
         let rows = sqlx::query_as!(
             PointRow,
             r#"SELECT code, name, town_code, town, kind, address, phone, hours, lon, lat,
-                      location_quality, source, version, updated_at
+                      location_quality, source, area_type, active, version, updated_at,
+                      verified_by, verified_at
                FROM points WHERE active = 1 ORDER BY code"#
         )
         .fetch_all(&self.pool)
@@ -79,58 +88,33 @@ impl Db {
         rows.into_iter().map(ServicePoint::try_from).collect()
     }
 
-    /// Inserts new points and updates changed ones, all in one transaction: either every
-    /// record is stored or none is. An update bumps `version` and `updated_at` and reactivates
-    /// a retired point; a record identical to the stored one is left alone.
-    pub async fn upsert_points(&self, records: &[PointRecord]) -> Result<UpsertSummary, DbError> {
-        let mut tx = self.pool.begin().await?;
-        let mut summary = UpsertSummary::default();
-        for record in records {
-            let code = record.code.as_str();
-            let kind = record.kind.as_str();
-            let (lon, lat) = (record.location.lon(), record.location.lat());
-            let quality = record.location_quality.as_str();
-            let version = sqlx::query_scalar!(
-                r#"INSERT INTO points (code, name, town_code, town, kind, address, phone, hours,
-                                       lon, lat, location_quality, source)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                   ON CONFLICT (code) DO UPDATE SET
-                       name = excluded.name, town_code = excluded.town_code, town = excluded.town,
-                       kind = excluded.kind, address = excluded.address, phone = excluded.phone,
-                       hours = excluded.hours, lon = excluded.lon, lat = excluded.lat,
-                       location_quality = excluded.location_quality, source = excluded.source,
-                       active = 1, version = points.version + 1,
-                       updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-                   WHERE (points.name, points.town_code, points.town, points.kind, points.address,
-                          points.phone, points.hours, points.lon, points.lat,
-                          points.location_quality, points.source, points.active)
-                         IS NOT
-                         (excluded.name, excluded.town_code, excluded.town, excluded.kind,
-                          excluded.address, excluded.phone, excluded.hours, excluded.lon,
-                          excluded.lat, excluded.location_quality, excluded.source, 1)
-                   RETURNING version"#,
-                code,
-                record.name,
-                record.town_code,
-                record.town,
-                kind,
-                record.address,
-                record.phone,
-                record.hours,
-                lon,
-                lat,
-                quality,
-                record.source,
-            )
-            .fetch_optional(&mut *tx)
-            .await?;
-            match version {
-                Some(1) => summary.added += 1,
-                Some(_) => summary.changed += 1,
-                None => summary.unchanged += 1,
-            }
-        }
-        tx.commit().await?;
-        Ok(summary)
+    /// Every point, retired ones included, ordered by code (for staff).
+    pub async fn all_points(&self) -> Result<Vec<ServicePoint>, DbError> {
+        let rows = sqlx::query_as!(
+            PointRow,
+            r#"SELECT code, name, town_code, town, kind, address, phone, hours, lon, lat,
+                      location_quality, source, area_type, active, version, updated_at,
+                      verified_by, verified_at
+               FROM points ORDER BY code"#
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(ServicePoint::try_from).collect()
+    }
+
+    /// One point, retired or not.
+    pub async fn point(&self, code: &PointCode) -> Result<Option<ServicePoint>, DbError> {
+        let code = code.as_str();
+        let row = sqlx::query_as!(
+            PointRow,
+            r#"SELECT code, name, town_code, town, kind, address, phone, hours, lon, lat,
+                      location_quality, source, area_type, active, version, updated_at,
+                      verified_by, verified_at
+               FROM points WHERE code = ?"#,
+            code
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(ServicePoint::try_from).transpose()
     }
 }

@@ -2,15 +2,31 @@
 //! out-of-range coordinate.
 
 use geo::{Distance, Haversine, Point};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A WGS-84 (or, briefly at the edge, GCJ-02/BD-09) longitude/latitude in degrees.
 ///
 /// Always finite, longitude in [-180, 180], latitude in [-90, 90].
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawLonLat")]
 pub struct LonLat {
     lon: f64,
     lat: f64,
+}
+
+/// The unchecked form, so deserializing goes through [`LonLat::parse`].
+#[derive(Deserialize)]
+struct RawLonLat {
+    lon: f64,
+    lat: f64,
+}
+
+impl TryFrom<RawLonLat> for LonLat {
+    type Error = CoordError;
+
+    fn try_from(raw: RawLonLat) -> Result<Self, CoordError> {
+        LonLat::parse(raw.lon, raw.lat)
+    }
 }
 
 /// Why a pair of numbers is not a position.

@@ -1,9 +1,11 @@
 //! Domain types, parsed once at the edge: positions, datums, service points.
 
 pub mod datum;
+pub mod history;
 pub mod lonlat;
 pub mod point;
+pub mod staff;
 
 pub use datum::Datum;
 pub use lonlat::{CoordError, LonLat};
-pub use point::{LocationQuality, PointCode, PointKind, PointRecord, ServicePoint};
+pub use point::{AreaType, LocationQuality, PointCode, PointKind, PointRecord, ServicePoint, Verification};

@@ -2,15 +2,29 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::LonLat;
 
 /// The 12-digit National Bureau of Statistics code of the village or community a point serves;
 /// the point's stable id.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct PointCode(String);
+
+impl TryFrom<String> for PointCode {
+    type Error = String;
+
+    fn try_from(raw: String) -> Result<Self, String> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<PointCode> for String {
+    fn from(code: PointCode) -> String {
+        code.0
+    }
+}
 
 impl PointCode {
     /// Accepts exactly 12 ASCII digits (surrounding spaces trimmed).
@@ -44,7 +58,7 @@ impl fmt::Display for PointCode {
 macro_rules! named_enum {
     ($(#[$meta:meta])* $name:ident ($label:literal) { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
         }
@@ -111,9 +125,31 @@ impl LocationQuality {
     }
 }
 
+named_enum! {
+    /// Which provincial standard applies to a point's surroundings.
+    AreaType ("area_type") {
+        /// Urban: walking, 15 minutes = 1.2 km.
+        Urban => "urban",
+        /// Rural: cycling, 15 minutes = 2.0 km.
+        Rural => "rural",
+        /// Remote mountain: driving, 15 minutes = 3.0 km.
+        Mountain => "mountain",
+    }
+}
+
+impl AreaType {
+    /// The starting guess before staff say otherwise: communities urban, the rest rural.
+    pub fn default_for(kind: PointKind) -> Self {
+        match kind {
+            PointKind::Community => AreaType::Urban,
+            PointKind::Village | PointKind::Other => AreaType::Rural,
+        }
+    }
+}
+
 /// What a CSV row or a staff form says about a point. Coordinates are WGS-84 here: other datums
-/// were converted when the row was read.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// were converted when the row was read. Also the shape of a history snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PointRecord {
     pub code: PointCode,
     pub name: String,
@@ -128,6 +164,8 @@ pub struct PointRecord {
     pub location_quality: LocationQuality,
     /// Where this row's facts come from.
     pub source: String,
+    /// Which provincial standard applies.
+    pub area_type: AreaType,
 }
 
 /// A stored point: its record plus the bookkeeping the store adds.
@@ -139,4 +177,16 @@ pub struct ServicePoint {
     pub version: i64,
     /// RFC 3339, UTC.
     pub updated_at: String,
+    /// Retired points keep their row and history but leave the public map and API.
+    pub active: bool,
+    /// Who confirmed the location, and when; `None` until someone does.
+    pub verified: Option<Verification>,
+}
+
+/// A staff member's confirmation that a point's location is right.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verification {
+    pub by: String,
+    /// RFC 3339, UTC.
+    pub at: String,
 }

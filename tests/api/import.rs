@@ -17,6 +17,8 @@ fn legalmap(args: &[&str], database_url: &str) -> Output {
 }
 
 const HEADER: &str = "code,name,town_code,town,kind,address,phone,hours,lon,lat,crs,location_quality,source";
+const EXPORT_HEADER: &str =
+    "code,name,town_code,town,kind,address,phone,hours,lon,lat,crs,location_quality,source,area_type";
 
 #[tokio::test]
 async fn a_file_with_bad_rows_reports_each_and_imports_nothing() {
@@ -79,7 +81,7 @@ async fn imports_adds_and_changes_converting_to_wgs84() {
     let output = legalmap(&["import", file.to_str().unwrap()], &app.database_url);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let stdout = String::from_utf8(output.stdout).unwrap();
-    assert!(stdout.contains("1 added, 1 changed, 0 unchanged"), "{stdout}");
+    assert!(stdout.contains("1 added, 1 changed, 0 unchanged, 0 retired"), "{stdout}");
 
     let db = Db::connect(&app.database_url).await.unwrap();
     let points = db.active_points().await.unwrap();
@@ -99,14 +101,14 @@ async fn export_writes_wgs84_that_imports_back_unchanged() {
     let output = legalmap(&["export", "--output", file.to_str().unwrap()], &app.database_url);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let csv = std::fs::read_to_string(&file).unwrap();
-    assert!(csv.starts_with(HEADER));
+    assert!(csv.starts_with(EXPORT_HEADER));
     assert_eq!(csv.lines().count(), 347);
     assert!(csv.lines().skip(1).all(|line| line.contains(",wgs84,")));
 
     let output = legalmap(&["import", file.to_str().unwrap()], &app.database_url);
     assert!(output.status.success());
     let stdout = String::from_utf8(output.stdout).unwrap();
-    assert!(stdout.contains("0 added, 0 changed, 346 unchanged"), "{stdout}");
+    assert!(stdout.contains("0 added, 0 changed, 346 unchanged, 0 retired"), "{stdout}");
 }
 
 #[test]

@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use legalmap::domain::{Datum, LocationQuality, LonLat, PointCode, PointKind, PointRecord};
+use legalmap::db::point_writes::Change;
+use legalmap::domain::{AreaType, Datum, LocationQuality, LonLat, PointCode, PointKind, PointRecord};
 use legalmap::map::TileSource;
 
 use crate::support::TestApp;
@@ -200,8 +201,9 @@ async fn names_from_the_data_are_escaped_everywhere() {
         location: LonLat::parse(121.26, 28.64).unwrap(),
         location_quality: LocationQuality::Surveyed,
         source: "test".into(),
+        area_type: AreaType::Urban,
     };
-    app.state.db.upsert_points(&[record]).await.unwrap();
+    app.state.db.upsert_points(&[record], Change { actor: "test", reason: None }, false).await.unwrap();
     app.state.reload_index().await.unwrap();
     for uri in ["/points/331003001901", "/nearest?code=331003001901", "/nearest?place=script"] {
         let (status, html) = app.get_page(uri).await;
