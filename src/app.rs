@@ -11,6 +11,7 @@ use axum::routing::get;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 
+use crate::config::StaffSettings;
 use crate::db::Db;
 use crate::db::points::DbError;
 use crate::error::AppError;
@@ -29,17 +30,19 @@ pub struct AppState {
     pub travel: TravelModel,
     /// Tile source and district outline for the pages' map.
     pub map: Arc<MapSettings>,
+    pub staff: StaffSettings,
 }
 
 impl AppState {
     /// Builds the state with the index loaded from the store.
-    pub async fn load(db: Db, travel: TravelModel, tiles: TileSource) -> Result<Self, DbError> {
+    pub async fn load(db: Db, settings: Settings) -> Result<Self, DbError> {
         let index = PointIndex::build(db.active_points().await?);
         Ok(Self {
             db,
             index: Arc::new(ArcSwap::from_pointee(index)),
-            travel,
-            map: Arc::new(MapSettings::new(tiles)),
+            travel: settings.travel,
+            map: Arc::new(MapSettings::new(settings.tiles)),
+            staff: settings.staff,
         })
     }
 
@@ -57,11 +60,20 @@ impl AppState {
     }
 }
 
+/// What `serve` is configured with, checked.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub travel: TravelModel,
+    pub tiles: TileSource,
+    pub staff: StaffSettings,
+}
+
 /// Every route of the application.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .merge(routes::pages::router())
+        .nest("/admin", routes::admin::router())
         .route("/static/{*path}", get(routes::static_files::static_file))
         .nest("/api/v1", routes::api::router())
         .route("/api", get(api_not_found))
@@ -79,7 +91,9 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    // The peer address feeds login throttling.
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 
 /// 200 with the number of indexed points; the index is loaded before the server listens.

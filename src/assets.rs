@@ -27,6 +27,8 @@ const JS: &str = "text/javascript; charset=utf-8";
 static FILES: &[Asset] = &[
     asset!("app.css", CSS),
     asset!("app.js", JS),
+    asset!("admin.css", CSS),
+    asset!("admin.js", JS),
     asset!("vendor/leaflet/leaflet.css", CSS),
     asset!("vendor/leaflet/leaflet.js", JS),
     asset!("vendor/markercluster/MarkerCluster.css", CSS),

@@ -40,6 +40,36 @@ pub enum Command {
     Import(ImportArgs),
     /// Write the active points as CSV (WGS-84) to standard output or a file.
     Export(ExportArgs),
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a staff account. The password is read from the terminal, or from
+    /// LEGALMAP_PASSWORD for scripts (at least 12 characters).
+    Add(UserAddArgs),
+    /// Set a new password for an account (same password input as `add`); ends its sessions.
+    Password(UserPasswordArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UserAddArgs {
+    /// Login name: 1-32 letters, digits, '.', '_' or '-'.
+    pub name: String,
+    /// editor (edits points) or admin (also manages accounts).
+    #[arg(long, default_value = "editor")]
+    pub role: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UserPasswordArgs {
+    pub name: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -60,6 +90,49 @@ pub struct ServeArgs {
     pub travel: TravelArgs,
     #[command(flatten)]
     pub tiles: TileArgs,
+    #[command(flatten)]
+    pub staff: StaffArgs,
+}
+
+/// The staff side's settings.
+#[derive(Debug, Clone, Args)]
+pub struct StaffArgs {
+    /// Staff sessions end after this many minutes without a request.
+    #[arg(long, env = "LEGALMAP_SESSION_IDLE_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=1440))]
+    pub session_idle_minutes: u32,
+    /// Mark cookies Secure: set this when legalmap is served over HTTPS (behind a proxy).
+    #[arg(long, env = "LEGALMAP_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// An edit that moves a point further than this asks for confirmation, metres.
+    #[arg(long, env = "LEGALMAP_CONFIRM_MOVE_M", default_value_t = 500.0)]
+    pub confirm_move_m: f64,
+}
+
+impl StaffArgs {
+    pub fn settings(&self) -> Result<StaffSettings, String> {
+        if !(self.confirm_move_m.is_finite() && self.confirm_move_m > 0.0) {
+            return Err(format!("--confirm-move-m must be a positive number, got {}", self.confirm_move_m));
+        }
+        Ok(StaffSettings {
+            session_idle_secs: i64::from(self.session_idle_minutes) * 60,
+            secure_cookies: self.secure_cookies,
+            confirm_move_m: self.confirm_move_m,
+        })
+    }
+}
+
+/// The staff side's checked settings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StaffSettings {
+    pub session_idle_secs: i64,
+    pub secure_cookies: bool,
+    pub confirm_move_m: f64,
+}
+
+impl Default for StaffSettings {
+    fn default() -> Self {
+        Self { session_idle_secs: 30 * 60, secure_cookies: false, confirm_move_m: 500.0 }
+    }
 }
 
 /// The map tiles the pages show (see the README, "Map tiles").

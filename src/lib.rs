@@ -22,6 +22,8 @@ pub mod index;
 pub mod locator;
 /// The pages' map: tile source and district outline in the tiles' datum.
 pub mod map;
+/// The staff's point form: typed text to a checked draft, with confirmations.
+pub mod point_form;
 /// Reading and writing the points CSV.
 pub mod points_csv;
 /// HTTP handlers.

@@ -2,7 +2,7 @@
 //! datum. Chinese tile services (Amap, Tencent) draw in GCJ-02, so everything put on such a map
 //! is shifted from WGS-84 here, on the server, and taps on the map come back in that datum.
 
-use geo::{LineString, Simplify};
+use geo::{Contains, LineString, Point, Polygon, Simplify};
 use serde::Deserialize;
 
 use crate::domain::{Datum, LonLat};
@@ -60,6 +60,8 @@ pub struct MapSettings {
     pub tiles: TileSource,
     /// The district boundary, simplified, in the tiles' datum, `[lon, lat]`.
     outline: Vec<[f64; 2]>,
+    /// The district boundary at full resolution, WGS-84, for "is this inside the district".
+    district: Polygon<f64>,
 }
 
 #[derive(Deserialize)]
@@ -80,8 +82,8 @@ impl MapSettings {
         let district: DistrictFile =
             serde_json::from_str(DISTRICT_GEOJSON).expect("data/district.geojson is a valid polygon");
         let ring = &district.features[0].geometry.coordinates[0];
-        let simplified = LineString::from(ring.iter().map(|&[lon, lat]| (lon, lat)).collect::<Vec<_>>())
-            .simplify(OUTLINE_TOLERANCE_DEG);
+        let boundary = LineString::from(ring.iter().map(|&[lon, lat]| (lon, lat)).collect::<Vec<_>>());
+        let simplified = boundary.simplify(OUTLINE_TOLERANCE_DEG);
         let outline = simplified
             .points()
             .filter_map(|p| LonLat::parse(p.x(), p.y()).ok())
@@ -90,7 +92,12 @@ impl MapSettings {
                 [shown.lon(), shown.lat()]
             })
             .collect();
-        Self { tiles, outline }
+        Self { tiles, outline, district: Polygon::new(boundary, Vec::new()) }
+    }
+
+    /// Whether a WGS-84 position lies inside the district boundary.
+    pub fn in_district(&self, position: LonLat) -> bool {
+        self.district.contains(&Point::new(position.lon(), position.lat()))
     }
 
     /// The district outline to draw, `[lon, lat]` in the tiles' datum.

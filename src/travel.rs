@@ -11,6 +11,7 @@
 
 use serde::Serialize;
 
+use crate::domain::AreaType;
 use crate::domain::point::named_enum;
 
 named_enum! {
@@ -22,6 +23,15 @@ named_enum! {
         Bike => "bike",
         /// Car.
         Drive => "drive",
+    }
+}
+
+/// The mode whose standard applies to an area: urban walking, rural cycling, mountain driving.
+pub fn standard_mode(area: AreaType) -> Mode {
+    match area {
+        AreaType::Urban => Mode::Walk,
+        AreaType::Rural => Mode::Bike,
+        AreaType::Mountain => Mode::Drive,
     }
 }
 

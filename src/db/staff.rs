@@ -2,7 +2,7 @@
 
 use super::Db;
 use super::points::DbError;
-use crate::domain::staff::{Role, StaffUser, Username};
+use crate::domain::staff::{Role, Staff, StaffUser, Username};
 
 struct UserRow {
     id: i64,
@@ -27,13 +27,6 @@ impl TryFrom<UserRow> for StaffUser {
             created_at: row.created_at,
         })
     }
-}
-
-/// A live session: whose it is and its CSRF token.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StaffSession {
-    pub user: StaffUser,
-    pub csrf_token: String,
 }
 
 /// Failed logins within the throttling window.
@@ -159,7 +152,7 @@ impl Db {
         token_hash: &str,
         now_unix: i64,
         idle_secs: i64,
-    ) -> Result<Option<StaffSession>, DbError> {
+    ) -> Result<Option<Staff>, DbError> {
         let oldest = now_unix - idle_secs;
         sqlx::query!("DELETE FROM staff_sessions WHERE last_seen_unix < ?", oldest)
             .execute(&self.pool)
@@ -183,7 +176,7 @@ impl Db {
         Ok(user
             .map(StaffUser::try_from)
             .transpose()?
-            .map(|user| StaffSession { user, csrf_token: row.csrf_token }))
+            .map(|user| Staff { user, csrf_token: row.csrf_token }))
     }
 
     /// Ends a session (logout).

@@ -3,6 +3,7 @@
 pub mod datum;
 pub mod history;
 pub mod lonlat;
+pub mod paste;
 pub mod point;
 pub mod staff;
 

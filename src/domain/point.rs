@@ -186,6 +186,8 @@ pub struct ServicePoint {
 /// A staff member's confirmation that a point's location is right.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Verification {
+    /// Staff usernames stay internal: the public API says only when.
+    #[serde(skip_serializing)]
     pub by: String,
     /// RFC 3339, UTC.
     pub at: String,

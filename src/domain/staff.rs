@@ -76,3 +76,10 @@ pub struct StaffUser {
     pub disabled: bool,
     pub created_at: String,
 }
+
+/// A staff member with a live session, and that session's CSRF token (put into every form).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Staff {
+    pub user: StaffUser,
+    pub csrf_token: String,
+}

@@ -11,10 +11,10 @@ use serde::Serialize;
 use super::geojson::{Feature, FeatureCollection};
 use super::params::{ApiQuery, OriginParams, parse_limit, parse_minutes, parse_mode, parse_text_filter};
 use crate::app::AppState;
-use crate::domain::{LocationQuality, LonLat, PointCode};
+use crate::domain::{AreaType, LocationQuality, LonLat, PointCode};
 use crate::error::AppError;
 use crate::locator::{self, Candidate, Trip};
-use crate::travel::Mode;
+use crate::travel::{Mode, standard_mode};
 
 /// The OpenAPI 3.1 description of this API.
 const OPENAPI_JSON: &str = include_str!("openapi.json");
@@ -110,6 +110,11 @@ struct NearestResult {
     travel_minutes: f64,
     within: bool,
     meets_standard: bool,
+    /// Which standard applies where the point is (set by staff): urban, rural or mountain.
+    area_type: AreaType,
+    /// Whether the distance meets the standard of the point's area type (urban walking
+    /// 1.2 km, rural cycling 2.0 km, mountain driving 3.0 km), whatever the query's mode.
+    meets_area_standard: bool,
     location_quality: LocationQuality,
     location_is_estimate: bool,
     address: Option<String>,
@@ -132,6 +137,8 @@ impl From<&Candidate<'_>> for NearestResult {
             travel_minutes: round_to(candidate.estimate.travel_minutes, 1),
             within: candidate.within,
             meets_standard: candidate.estimate.meets_standard,
+            area_type: record.area_type,
+            meets_area_standard: candidate.distance_m <= standard_mode(record.area_type).standard_radius_m(),
             location_quality: record.location_quality,
             location_is_estimate: record.location_quality.is_estimate(),
             address: record.address.clone(),

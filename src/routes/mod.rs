@@ -1,5 +1,6 @@
 //! HTTP handlers, thin: parse the request, ask the index or the store, hand data to a view.
 
+pub mod admin;
 pub mod api;
 pub mod geojson;
 pub mod pages;

@@ -1,6 +1,7 @@
 //! HTML views: pure functions from data to `Markup`, no database, no extractors. Public pages
 //! are in Simplified Chinese.
 
+pub mod admin;
 mod format;
 mod layout;
 pub mod locator_page;

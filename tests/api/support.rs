@@ -5,11 +5,10 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
-use legalmap::app::{self, AppState};
+use legalmap::app::{self, AppState, Settings};
 use legalmap::db::Db;
 use legalmap::map::TileSource;
 use legalmap::seed;
-use legalmap::travel::TravelModel;
 use serde_json::Value;
 use tempfile::TempDir;
 use tower::ServiceExt;
@@ -32,7 +31,7 @@ impl TestApp {
         let database_url = format!("sqlite://{}", dir.path().join("legalmap.db").display());
         let db = Db::connect(&database_url).await.unwrap();
         seed::seed_if_empty(&db).await.unwrap();
-        let state = AppState::load(db, TravelModel::default(), tiles).await.unwrap();
+        let state = AppState::load(db, Settings { tiles, ..Settings::default() }).await.unwrap();
         Self { state, database_url, _dir: dir }
     }
 

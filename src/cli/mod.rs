@@ -6,28 +6,34 @@ use std::io::{BufWriter, Write};
 use anyhow::{Context, bail};
 use tokio::net::TcpListener;
 
-use crate::app::{self, AppState};
+use crate::app::{self, AppState, Settings};
 use crate::config::{Command, ExportArgs, ImportArgs, ServeArgs};
 use crate::db::Db;
 use crate::db::point_writes::Change;
 use crate::{points_csv, seed};
+
+mod users;
 
 pub async fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Serve(args) => serve(args).await,
         Command::Import(args) => import(args).await,
         Command::Export(args) => export(args).await,
+        Command::User(command) => users::run(command).await,
     }
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let travel = args.travel.model().map_err(anyhow::Error::msg)?;
-    let tiles = args.tiles.source().map_err(anyhow::Error::msg)?;
+    let settings = Settings {
+        travel: args.travel.model().map_err(anyhow::Error::msg)?,
+        tiles: args.tiles.source().map_err(anyhow::Error::msg)?,
+        staff: args.staff.settings().map_err(anyhow::Error::msg)?,
+    };
     let db = Db::connect(&args.database.database_url).await?;
     if let Some(loaded) = seed::seed_if_empty(&db).await? {
         tracing::info!(added = loaded.added, "empty database: loaded the bundled data/points.csv");
     }
-    let state = AppState::load(db.clone(), travel, tiles).await?;
+    let state = AppState::load(db.clone(), settings).await?;
     tracing::info!(points = state.index().len(), "index loaded");
     let listener =
         TcpListener::bind(&args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;

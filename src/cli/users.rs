@@ -1,0 +1,51 @@
+//! `legalmap user add|password`: account management from the terminal (how the first admin
+//! is made).
+
+use anyhow::{Context, bail};
+
+use crate::auth;
+use crate::config::UserCommand;
+use crate::db::Db;
+use crate::domain::staff::{NewPassword, Role, Username};
+
+pub async fn run(command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Add(args) => {
+            let username = Username::parse(&args.name).map_err(anyhow::Error::msg)?;
+            let role: Role = args.role.parse().map_err(anyhow::Error::msg)?;
+            let password = read_password()?;
+            let db = Db::connect(&args.database.database_url).await?;
+            let created = db.create_user(&username, &auth::hash_password(&password), role).await?;
+            db.close().await;
+            match created {
+                Some(user) => println!("created {} account {:?}", user.role, user.username),
+                None => bail!("an account named {:?} exists already", username.as_str()),
+            }
+        }
+        UserCommand::Password(args) => {
+            let password = read_password()?;
+            let db = Db::connect(&args.database.database_url).await?;
+            let user = db.user_for_login(&args.name).await?.map(|(user, _)| user);
+            let Some(user) = user else { bail!("no account named {:?}", args.name) };
+            db.set_password(user.id, &auth::hash_password(&password)).await?;
+            db.close().await;
+            println!("new password set for {:?}; its sessions were ended", user.username);
+        }
+    }
+    Ok(())
+}
+
+/// From `LEGALMAP_PASSWORD`, or typed twice at the terminal without echo.
+fn read_password() -> anyhow::Result<NewPassword> {
+    if let Ok(password) = std::env::var("LEGALMAP_PASSWORD") {
+        return NewPassword::parse(&password).map_err(|e| anyhow::anyhow!("LEGALMAP_PASSWORD: {e}"));
+    }
+    let first = rpassword::prompt_password("Password (at least 12 characters): ")
+        .context("cannot read the password from the terminal; set LEGALMAP_PASSWORD instead")?;
+    let password = NewPassword::parse(&first).map_err(anyhow::Error::msg)?;
+    let second = rpassword::prompt_password("Again: ")?;
+    if first != second {
+        bail!("the two passwords differ");
+    }
+    Ok(password)
+}

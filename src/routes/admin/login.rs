@@ -1,0 +1,128 @@
+//! `/admin/login` and `/admin/logout`. Failed logins are throttled per account and per client
+//! address; the login form carries its own CSRF token in a cookie (there is no session yet).
+
+use std::net::SocketAddr;
+
+use axum::Form;
+use axum::extract::rejection::{ExtensionRejection, QueryRejection};
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::session::{CsrfForm, cookie, now_unix, session_cookie};
+use crate::app::AppState;
+use crate::auth::{self, LOGIN_CSRF_COOKIE};
+use crate::error::AppError;
+use crate::views::admin;
+
+/// Throttling window, seconds.
+const FAILURE_WINDOW_SECS: i64 = 15 * 60;
+/// Failed logins per account within the window before it is locked for the rest of it.
+const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+/// Failed logins per client address within the window (several staff may share an office).
+const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+
+#[derive(Debug, Deserialize)]
+pub struct NextParam {
+    next: Option<String>,
+}
+
+/// Only pages of the staff side: never an open redirect.
+fn safe_next(next: Option<&str>) -> &str {
+    next.filter(|next| next.starts_with("/admin") && !next.contains("//") && !next.contains('\\'))
+        .unwrap_or("/admin/points")
+}
+
+pub async fn login_page(
+    State(state): State<AppState>,
+    query: Result<Query<NextParam>, QueryRejection>,
+) -> Response {
+    let next = query.ok().and_then(|Query(q)| q.next);
+    login_form(&state, safe_next(next.as_deref()), None, StatusCode::OK)
+}
+
+fn login_form(state: &AppState, next: &str, problem: Option<&str>, status: StatusCode) -> Response {
+    let csrf = auth::new_token();
+    let secure = if state.staff.secure_cookies { "; Secure" } else { "" };
+    let cookie = format!("{LOGIN_CSRF_COOKIE}={csrf}; Path=/admin; HttpOnly; SameSite=Strict{secure}");
+    (status, [(header::SET_COOKIE, cookie)], admin::login_page(&csrf, next, problem)).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    csrf: Option<String>,
+    username: Option<String>,
+    password: Option<String>,
+    next: Option<String>,
+}
+
+pub async fn log_in(
+    State(state): State<AppState>,
+    connect_info: Result<ConnectInfo<SocketAddr>, ExtensionRejection>,
+    headers: HeaderMap,
+    form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, Response> {
+    let Ok(Form(form)) = form else {
+        return Ok(login_form(&state, "/admin/points", Some("表单格式有误，请重试。"), StatusCode::BAD_REQUEST));
+    };
+    let next = safe_next(form.next.as_deref()).to_owned();
+    let expected = cookie(&headers, LOGIN_CSRF_COOKIE);
+    let csrf_ok = matches!((expected, form.csrf.as_deref()), (Some(a), Some(b)) if auth::tokens_match(a, b));
+    if !csrf_ok {
+        return Ok(login_form(&state, &next, Some("登录页面已过期，请重新输入。"), StatusCode::FORBIDDEN));
+    }
+    let username = form.username.as_deref().unwrap_or("").trim().to_owned();
+    let password = form.password.unwrap_or_default();
+    let address = connect_info.map_or_else(|_| "unknown".to_owned(), |ConnectInfo(addr)| addr.ip().to_string());
+    let now = now_unix();
+    let internal = |error: crate::db::points::DbError| AppError::from(error).into_page();
+
+    let failures =
+        state.db.recent_login_failures(&username, &address, now - FAILURE_WINDOW_SECS).await.map_err(internal)?;
+    if failures.for_username >= MAX_FAILURES_PER_ACCOUNT || failures.from_address >= MAX_FAILURES_PER_ADDRESS {
+        let message = "登录失败次数过多，请 15 分钟后再试。如忘记密码，请联系管理员重置。";
+        return Ok(login_form(&state, &next, Some(message), StatusCode::TOO_MANY_REQUESTS));
+    }
+
+    let account = state.db.user_for_login(&username).await.map_err(internal)?;
+    let hash = account.as_ref().map_or(auth::dummy_hash(), |(_, hash)| hash.as_str());
+    let password_ok = auth::verify_password(hash, &password);
+    let user = match account {
+        Some((user, _)) if password_ok && !user.disabled => user,
+        _ => {
+            state.db.record_login_failure(&username, &address, now).await.map_err(internal)?;
+            return Ok(login_form(&state, &next, Some("用户名或密码不正确，或账号已停用。"), StatusCode::UNAUTHORIZED));
+        }
+    };
+    state.db.clear_login_failures(&username).await.map_err(internal)?;
+    let token = auth::new_token();
+    state.db.create_session(user.id, &auth::token_hash(&token), &auth::new_token(), now).await.map_err(internal)?;
+    let mut response = Redirect::to(&next).into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = session_cookie(Some(&token), state.staff.secure_cookies).parse() {
+        headers.append(header::SET_COOKIE, value);
+    }
+    if let Ok(value) = format!("{LOGIN_CSRF_COOKIE}=; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=0").parse() {
+        headers.append(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LogoutForm {}
+
+pub async fn log_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfForm { staff: _, form: LogoutForm {} }: CsrfForm<LogoutForm>,
+) -> Result<Response, Response> {
+    if let Some(token) = cookie(&headers, auth::SESSION_COOKIE) {
+        state.db.delete_session(&auth::token_hash(token)).await.map_err(|e| AppError::from(e).into_page())?;
+    }
+    let mut response = Redirect::to("/admin/login").into_response();
+    if let Ok(value) = session_cookie(None, state.staff.secure_cookies).parse() {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}

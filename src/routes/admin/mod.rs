@@ -1,0 +1,41 @@
+//! The staff side under `/admin`: login, points, history, accounts, bulk import and export.
+//!
+//! Every handler here takes a [`Staff`] (a live session; no session: redirected to the login
+//! page) or, for state-changing requests, a [`CsrfForm`] (a live session *and* that session's
+//! CSRF token in the form). Admin-only handlers also call [`require`].
+
+mod import;
+mod login;
+mod points;
+mod session;
+mod users;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+pub use session::{CsrfForm, require};
+
+pub use crate::domain::staff::Staff;
+
+use crate::app::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(points::home))
+        .route("/login", get(login::login_page).post(login::log_in))
+        .route("/logout", post(login::log_out))
+        .route("/points", get(points::list_points))
+        .route("/points/new", get(points::new_point_page).post(points::add_point))
+        .route("/points/{code}", get(points::edit_page).post(points::save_point))
+        .route("/points/{code}/verify", post(points::verify_point))
+        .route("/points/{code}/retire", post(points::retire_point))
+        .route("/points/{code}/history", get(points::history_page))
+        .route("/points/{code}/restore", post(points::restore_point))
+        .route("/users", get(users::users_page).post(users::add_user))
+        .route("/users/{id}/disabled", post(users::set_disabled))
+        .route("/users/{id}/password", post(users::reset_password))
+        .route("/import", get(import::import_page).post(import::dry_run))
+        .route("/import/apply", post(import::apply))
+        .route("/export.csv", get(import::export_csv))
+        .route("/export.geojson", get(import::export_geojson))
+}

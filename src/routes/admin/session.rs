@@ -1,0 +1,132 @@
+//! Who is asking: the session cookie, the idle timeout, roles and CSRF tokens.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::extract::{Form, FromRef, FromRequest, FromRequestParts, OriginalUri, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::de::DeserializeOwned;
+
+use crate::app::AppState;
+use crate::auth::{self, SESSION_COOKIE};
+use crate::domain::staff::{Role, Staff};
+use crate::error::AppError;
+
+/// Refuses (403) a staff member whose role does not include `role`.
+pub fn require(staff: &Staff, role: Role) -> Result<(), Response> {
+    if staff.user.role.allows(role) {
+        Ok(())
+    } else {
+        Err(AppError { status: StatusCode::FORBIDDEN, code: "forbidden", message: "这项操作需要管理员权限。".into() }
+            .into_page())
+    }
+}
+
+pub fn now_unix() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// A cookie's value from the request headers.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|cookies| cookies.split(';'))
+        .filter_map(|cookie| cookie.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+/// Where an unauthenticated request goes: the login page, coming back afterwards.
+fn to_login(parts: &Parts) -> Response {
+    // Inside the nested /admin router `parts.uri` has lost its prefix; the original has it.
+    let uri = parts.extensions.get::<OriginalUri>().map_or(&parts.uri, |OriginalUri(uri)| uri);
+    let back = uri.path_and_query().map_or("/admin", |pq| pq.as_str());
+    let next: String = form_urlencoded::byte_serialize(back.as_bytes()).collect();
+    Redirect::to(&format!("/admin/login?next={next}")).into_response()
+}
+
+impl<S> FromRequestParts<S> for Staff
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let state = AppState::from_ref(state);
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+            return Err(to_login(parts));
+        };
+        let session = state
+            .db
+            .touch_session(&auth::token_hash(token), now_unix(), state.staff.session_idle_secs)
+            .await
+            .map_err(|error| AppError::from(error).into_page())?;
+        session.ok_or_else(|| to_login(parts))
+    }
+}
+
+/// A form posted by a staff member with a live session, carrying that session's CSRF token in
+/// its `csrf` field. Anything else is refused before the handler runs.
+pub struct CsrfForm<T> {
+    pub staff: Staff,
+    pub form: T,
+}
+
+#[derive(serde::Deserialize)]
+struct CsrfField {
+    csrf: Option<String>,
+}
+
+impl<S, T> FromRequest<S> for CsrfForm<T>
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+    T: DeserializeOwned + Send,
+{
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let staff = Staff::from_request_parts(&mut parts, state).await?;
+        let bytes = axum::body::to_bytes(body, 4 * 1024 * 1024).await.map_err(|_| {
+            AppError { status: StatusCode::PAYLOAD_TOO_LARGE, code: "too_large", message: "提交的内容过大。".into() }
+                .into_page()
+        })?;
+        let bad = |message: &str| AppError::bad_request("invalid_form", message).into_page();
+        let Form(CsrfField { csrf }) =
+            Form::<CsrfField>::from_request(Request::from_parts(parts.clone(), bytes.clone().into()), state)
+                .await
+                .map_err(|_| bad("表单格式有误。"))?;
+        check_csrf(&staff, csrf.as_deref())?;
+        let Form(form) = Form::<T>::from_request(Request::from_parts(parts, bytes.into()), state)
+            .await
+            .map_err(|rejection| bad(&format!("表单内容有误：{}", rejection.body_text())))?;
+        Ok(Self { staff, form })
+    }
+}
+
+/// Refuses (403) a request whose CSRF token is missing or not this session's.
+pub fn check_csrf(staff: &Staff, submitted: Option<&str>) -> Result<(), Response> {
+    match submitted {
+        Some(token) if auth::tokens_match(token, &staff.csrf_token) => Ok(()),
+        _ => Err(AppError {
+            status: StatusCode::FORBIDDEN,
+            code: "csrf",
+            message: "页面已过期或来源不明（安全令牌不符），请返回重新打开页面后再提交。".into(),
+        }
+        .into_page()),
+    }
+}
+
+/// The `Set-Cookie` value for the session cookie (`None` clears it).
+pub fn session_cookie(token: Option<&str>, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    match token {
+        Some(token) => format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}"),
+        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}"),
+    }
+}

@@ -1,0 +1,97 @@
+//! Account management, for admins: add, disable or re-enable, reset a password.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{CsrfForm, Staff, require};
+use crate::app::AppState;
+use crate::auth;
+use crate::domain::staff::{NewPassword, Role, Username};
+use crate::error::AppError;
+use crate::views::admin;
+
+fn internal(error: crate::db::points::DbError) -> Response {
+    AppError::from(error).into_page()
+}
+
+async fn page(state: &AppState, staff: &Staff, problem: Option<&str>, status: StatusCode) -> Result<Response, Response> {
+    let users = state.db.users().await.map_err(internal)?;
+    Ok((status, admin::users_page(staff, &users, problem)).into_response())
+}
+
+pub async fn users_page(State(state): State<AppState>, staff: Staff) -> Result<Response, Response> {
+    require(&staff, Role::Admin)?;
+    page(&state, &staff, None, StatusCode::OK).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewUserForm {
+    username: Option<String>,
+    role: Option<String>,
+    password: Option<String>,
+}
+
+pub async fn add_user(
+    State(state): State<AppState>,
+    CsrfForm { staff, form }: CsrfForm<NewUserForm>,
+) -> Result<Response, Response> {
+    require(&staff, Role::Admin)?;
+    let parsed = (|| {
+        let username = Username::parse(form.username.as_deref().unwrap_or(""))?;
+        let role: Role = form.role.as_deref().unwrap_or("").parse().map_err(|_| "请选择角色。".to_owned())?;
+        let password = NewPassword::parse(form.password.as_deref().unwrap_or(""))?;
+        Ok::<_, String>((username, role, password))
+    })();
+    let (username, role, password) = match parsed {
+        Ok(parsed) => parsed,
+        Err(problem) => return page(&state, &staff, Some(&problem), StatusCode::UNPROCESSABLE_ENTITY).await,
+    };
+    match state.db.create_user(&username, &auth::hash_password(&password), role).await.map_err(internal)? {
+        Some(_) => Ok(Redirect::to("/admin/users").into_response()),
+        None => page(&state, &staff, Some("这个用户名已被使用。"), StatusCode::CONFLICT).await,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DisabledForm {
+    disabled: Option<String>,
+}
+
+pub async fn set_disabled(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm { staff, form }: CsrfForm<DisabledForm>,
+) -> Result<Response, Response> {
+    require(&staff, Role::Admin)?;
+    let disabled = form.disabled.as_deref() == Some("1");
+    if disabled && id == staff.user.id {
+        return page(&state, &staff, Some("不能停用自己的账号。"), StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    if !state.db.set_user_disabled(id, disabled).await.map_err(internal)? {
+        return Err(AppError::not_found("没有这个账号。").into_page());
+    }
+    Ok(Redirect::to("/admin/users").into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    password: Option<String>,
+}
+
+pub async fn reset_password(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm { staff, form }: CsrfForm<PasswordForm>,
+) -> Result<Response, Response> {
+    require(&staff, Role::Admin)?;
+    let password = match NewPassword::parse(form.password.as_deref().unwrap_or("")) {
+        Ok(password) => password,
+        Err(problem) => return page(&state, &staff, Some(&problem), StatusCode::UNPROCESSABLE_ENTITY).await,
+    };
+    if !state.db.set_password(id, &auth::hash_password(&password)).await.map_err(internal)? {
+        return Err(AppError::not_found("没有这个账号。").into_page());
+    }
+    Ok(Redirect::to("/admin/users").into_response())
+}
