@@ -28,6 +28,10 @@ impl AppError {
         Self { status: StatusCode::NOT_FOUND, code: "not_found", message: message.into() }
     }
 
+    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
+        Self { status: StatusCode::FORBIDDEN, code, message: message.into() }
+    }
+
     /// Logs `cause` and hides it from the client.
     pub fn internal(cause: &dyn std::error::Error) -> Self {
         tracing::error!(error = %cause, "internal error");
@@ -55,5 +59,28 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let body = json!({ "error": { "code": self.code, "message": self.message } });
         (self.status, Json(body)).into_response()
+    }
+}
+
+/// An [`AppError`] answered as an HTML page: what page handlers return, so `?` works on
+/// store errors and bad input alike.
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        self.0.into_page()
+    }
+}
+
+impl From<AppError> for PageError {
+    fn from(error: AppError) -> Self {
+        Self(error)
+    }
+}
+
+impl From<DbError> for PageError {
+    fn from(error: DbError) -> Self {
+        Self(error.into())
     }
 }

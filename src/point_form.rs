@@ -5,7 +5,9 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::domain::paste::parse_pasted;
-use crate::domain::{AreaType, Datum, LocationQuality, LonLat, PointCode, PointKind, PointRecord, ServicePoint};
+use crate::domain::{
+    AreaType, Datum, LocationQuality, LonLat, PointCode, PointKind, PointRecord, ServicePoint,
+};
 use crate::points_csv::check_phone;
 
 /// The form as posted: text, checked by [`Draft::from_form`].
@@ -58,7 +60,7 @@ impl PointForm {
         }
     }
 
-    pub fn text<'a>(field: &'a Option<String>) -> &'a str {
+    pub fn text(field: &Option<String>) -> &str {
         field.as_deref().map(str::trim).unwrap_or("")
     }
 
@@ -99,16 +101,25 @@ pub struct Draft {
 
 impl Draft {
     /// Checks `form` for the point `existing` (None when adding), as `actor`.
-    pub fn from_form(state: &AppState, form: &PointForm, existing: Option<&ServicePoint>, actor: &str) -> Self {
+    pub fn from_form(
+        state: &AppState,
+        form: &PointForm,
+        existing: Option<&ServicePoint>,
+        actor: &str,
+    ) -> Self {
         let mut problems = Vec::new();
         let text = PointForm::text;
         let code = match existing {
             Some(point) => Some(point.record.code.clone()),
-            None => PointCode::parse(text(&form.code)).map_err(|_| problems.push("编码须为 12 位国家统计局区划代码。".into())).ok(),
+            None => PointCode::parse(text(&form.code))
+                .map_err(|_| problems.push("编码须为 12 位国家统计局区划代码。".into()))
+                .ok(),
         };
         let index = state.index();
-        let town_code = existing.map_or_else(|| text(&form.town_code).to_owned(), |p| p.record.town_code.clone());
-        let town = index.points().iter().find(|p| p.record.town_code == town_code).map(|p| p.record.town.clone());
+        let town_code =
+            existing.map_or_else(|| text(&form.town_code).to_owned(), |p| p.record.town_code.clone());
+        let town =
+            index.points().iter().find(|p| p.record.town_code == town_code).map(|p| p.record.town.clone());
         let town = existing.map(|p| p.record.town.clone()).or(town);
         if town.is_none() {
             problems.push("请选择所属镇（街道）。".into());
@@ -122,9 +133,12 @@ impl Draft {
         if name.is_empty() || name.chars().count() > 60 {
             problems.push("名称必填，且不超过 60 个字。".into());
         }
-        let kind = text(&form.kind).parse::<PointKind>().map_err(|_| problems.push("请选择类型。".into())).ok();
-        let area_type =
-            text(&form.area_type).parse::<AreaType>().map_err(|_| problems.push("请选择区域类型。".into())).ok();
+        let kind =
+            text(&form.kind).parse::<PointKind>().map_err(|_| problems.push("请选择类型。".into())).ok();
+        let area_type = text(&form.area_type)
+            .parse::<AreaType>()
+            .map_err(|_| problems.push("请选择区域类型。".into()))
+            .ok();
         let optional = |field: &Option<String>, label: &str, problems: &mut Vec<String>| {
             let value = text(field);
             if value.chars().count() > 200 {
@@ -148,13 +162,14 @@ impl Draft {
         };
         let inside_district = location.is_some_and(|at| state.map.in_district(at));
         let mut missing_confirmations = Vec::new();
-        if moved_m.is_some_and(|m| m > state.staff.confirm_move_m) && !PointForm::checked(&form.confirm_move) {
+        if moved_m.is_some_and(|m| m > state.staff.confirm_move_m) && !PointForm::checked(&form.confirm_move)
+        {
             missing_confirmations.push(Confirmation::LongMove);
         }
-        if location.is_some() && !inside_district {
-            if text(&form.outside_reason).is_empty() || !PointForm::checked(&form.confirm_outside) {
-                missing_confirmations.push(Confirmation::OutsideDistrict);
-            }
+        let outside_confirmed =
+            !text(&form.outside_reason).is_empty() && PointForm::checked(&form.confirm_outside);
+        if location.is_some() && !inside_district && !outside_confirmed {
+            missing_confirmations.push(Confirmation::OutsideDistrict);
         }
 
         let record = match (code, town, kind, area_type, location) {
@@ -211,6 +226,7 @@ fn parse_location(form: &PointForm) -> Result<LonLat, String> {
     } else {
         parse_pasted(paste)?
     };
-    let position = LonLat::parse(lon, lat).map_err(|_| "坐标超出范围：纬度 -90 到 90，经度 -180 到 180。".to_owned())?;
+    let position =
+        LonLat::parse(lon, lat).map_err(|_| "坐标超出范围：纬度 -90 到 90，经度 -180 到 180。".to_owned())?;
     Ok(datum.to_wgs84(position))
 }

@@ -105,9 +105,12 @@ impl Db {
     /// The RFC 3339 timestamp `days` days ago, in the store's clock (as `updated_at` is).
     pub async fn timestamp_days_ago(&self, days: i64) -> Result<String, DbError> {
         let modifier = format!("-{days} days");
-        Ok(sqlx::query_scalar!(r#"SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?) AS "t!: String""#, modifier)
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(sqlx::query_scalar!(
+            r#"SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?) AS "t!: String""#,
+            modifier
+        )
+        .fetch_one(&self.pool)
+        .await?)
     }
 
     /// One point, retired or not.

@@ -27,7 +27,10 @@ pub fn parse_pasted(text: &str) -> Result<(f64, f64), String> {
     match (china_lon(a) && china_lat(b), china_lat(a) && china_lon(b)) {
         (true, false) => Ok((a, b)),
         (false, true) => Ok((b, a)),
-        _ => Err(format!("无法判断“{}”中哪个是经度、哪个是纬度（不在中国范围内）。请分别填写经度和纬度。", text.trim())),
+        _ => Err(format!(
+            "无法判断“{}”中哪个是经度、哪个是纬度（不在中国范围内）。请分别填写经度和纬度。",
+            text.trim()
+        )),
     }
 }
 

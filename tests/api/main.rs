@@ -6,4 +6,7 @@ mod nearest;
 mod pages;
 mod points;
 mod server;
+mod staff_access;
+mod staff_edit;
+mod staff_import;
 mod support;

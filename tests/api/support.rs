@@ -1,12 +1,16 @@
 //! A fresh application per test: its own SQLite file, migrated and loaded with the bundled
 //! `data/points.csv`, exactly as `legalmap serve` does on first start.
 
+use std::net::SocketAddr;
+
 use axum::Router;
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use legalmap::app::{self, AppState, Settings};
 use legalmap::db::Db;
+use legalmap::domain::staff::{NewPassword, Role, Username};
 use legalmap::map::TileSource;
 use legalmap::seed;
 use serde_json::Value;
@@ -27,11 +31,15 @@ impl TestApp {
 
     /// An app whose map uses `tiles` (for example GCJ-02 tiles).
     pub async fn with_tiles(tiles: TileSource) -> Self {
+        Self::with_settings(Settings { tiles, ..Settings::default() }).await
+    }
+
+    pub async fn with_settings(settings: Settings) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let database_url = format!("sqlite://{}", dir.path().join("legalmap.db").display());
         let db = Db::connect(&database_url).await.unwrap();
         seed::seed_if_empty(&db).await.unwrap();
-        let state = AppState::load(db, Settings { tiles, ..Settings::default() }).await.unwrap();
+        let state = AppState::load(db, settings).await.unwrap();
         Self { state, database_url, _dir: dir }
     }
 
@@ -75,5 +83,149 @@ impl TestApp {
         assert!(content_type.contains("json"), "{uri}: content type {content_type:?}");
         let value = serde_json::from_slice(&body).unwrap_or_else(|e| panic!("{uri}: not JSON ({e})"));
         (status, value)
+    }
+}
+
+/// The password every test account gets.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A logged-in staff member: the session cookie and the session's CSRF token.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// What a staff request got back.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    /// The `Location` header of a redirect.
+    pub location: Option<String>,
+    pub set_cookies: Vec<String>,
+    pub body: String,
+}
+
+/// The value of `name="csrf" value="..."` in a page.
+pub fn csrf_in(html: &str) -> String {
+    html.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn form_body(fields: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish()
+}
+
+impl TestApp {
+    /// Creates an account straight in the store.
+    pub async fn create_staff(&self, name: &str, role: Role) {
+        let hash = legalmap::auth::hash_password(&NewPassword::parse(PASSWORD).unwrap());
+        self.state.db.create_user(&Username::parse(name).unwrap(), &hash, role).await.unwrap().unwrap();
+    }
+
+    /// Sends a request from a client address (for login throttling).
+    pub async fn send_from(&self, mut request: Request<Body>, address: [u8; 4]) -> Reply {
+        request.extensions_mut().insert(ConnectInfo(SocketAddr::from((address, 40000))));
+        let response = self.send(request).await;
+        let status = response.status();
+        let location = response.headers().get("location").map(|v| v.to_str().unwrap().to_owned());
+        let set_cookies =
+            response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+        let body =
+            String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        Reply { status, location, set_cookies, body }
+    }
+
+    /// Goes through the real login form; `Err` carries the refusal.
+    pub async fn log_in_from(&self, name: &str, password: &str, address: [u8; 4]) -> Result<Session, Reply> {
+        let page = self.send_from(Request::get("/admin/login").body(Body::empty()).unwrap(), address).await;
+        let login_cookie = page.set_cookies.iter().find(|c| c.starts_with("legalmap_login_csrf=")).unwrap();
+        let login_cookie = login_cookie.split(';').next().unwrap().to_owned();
+        let body = form_body(&[
+            ("csrf", &csrf_in(&page.body)),
+            ("username", name),
+            ("password", password),
+            ("next", "/admin/points"),
+        ]);
+        let request = Request::post("/admin/login")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", &login_cookie)
+            .body(Body::from(body))
+            .unwrap();
+        let reply = self.send_from(request, address).await;
+        let Some(session) = reply.set_cookies.iter().find(|c| c.starts_with("legalmap_session=")) else {
+            return Err(reply);
+        };
+        let cookie = session.split(';').next().unwrap().to_owned();
+        let page =
+            self.get_as(&Session { cookie: cookie.clone(), csrf: String::new() }, "/admin/points").await;
+        Ok(Session { cookie, csrf: csrf_in(&page.body) })
+    }
+
+    pub async fn log_in(&self, name: &str) -> Session {
+        self.log_in_from(name, PASSWORD, [127, 0, 0, 1]).await.unwrap()
+    }
+
+    /// A new account of `role`, logged in.
+    pub async fn staff(&self, name: &str, role: Role) -> Session {
+        self.create_staff(name, role).await;
+        self.log_in(name).await
+    }
+
+    /// GETs with no session at all.
+    pub async fn get_anonymous(&self, uri: &str) -> Reply {
+        self.send_from(Request::get(uri).body(Body::empty()).unwrap(), [127, 0, 0, 1]).await
+    }
+
+    pub async fn get_as(&self, session: &Session, uri: &str) -> Reply {
+        let request = Request::get(uri).header("cookie", &session.cookie).body(Body::empty()).unwrap();
+        self.send_from(request, [127, 0, 0, 1]).await
+    }
+
+    /// POSTs a form as `session` (or with no session), adding the session's CSRF token unless
+    /// the fields carry one.
+    pub async fn post_as(&self, session: Option<&Session>, uri: &str, fields: &[(&str, &str)]) -> Reply {
+        let mut fields = fields.to_vec();
+        if let Some(session) = session
+            && !fields.iter().any(|(k, _)| *k == "csrf")
+        {
+            fields.push(("csrf", &session.csrf));
+        }
+        let mut request = Request::post(uri).header("content-type", "application/x-www-form-urlencoded");
+        if let Some(session) = session {
+            request = request.header("cookie", &session.cookie);
+        }
+        self.send_from(request.body(Body::from(form_body(&fields))).unwrap(), [127, 0, 0, 1]).await
+    }
+}
+
+/// Parses a code in tests.
+pub trait ParseCode {
+    fn parse_code(&self) -> legalmap::domain::PointCode;
+}
+
+impl ParseCode for str {
+    fn parse_code(&self) -> legalmap::domain::PointCode {
+        legalmap::domain::PointCode::parse(self).unwrap()
+    }
+}
+
+impl TestApp {
+    /// The raw reply of a successful login (to inspect its cookies).
+    pub async fn log_in_reply(&self, name: &str) -> Reply {
+        let page =
+            self.send_from(Request::get("/admin/login").body(Body::empty()).unwrap(), [127, 0, 0, 1]).await;
+        let login_cookie = page.set_cookies.iter().find(|c| c.starts_with("legalmap_login_csrf=")).unwrap();
+        let login_cookie = login_cookie.split(';').next().unwrap().to_owned();
+        let body = form_body(&[("csrf", &csrf_in(&page.body)), ("username", name), ("password", PASSWORD)]);
+        let request = Request::post("/admin/login")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", &login_cookie)
+            .body(Body::from(body))
+            .unwrap();
+        self.send_from(request, [127, 0, 0, 1]).await
     }
 }

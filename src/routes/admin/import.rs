@@ -14,7 +14,7 @@ use crate::app::AppState;
 use crate::db::point_writes::Change;
 use crate::domain::history::differing_fields;
 use crate::domain::{PointRecord, ServicePoint};
-use crate::error::AppError;
+use crate::error::{AppError, PageError};
 use crate::points_csv::{self, RowError};
 use crate::routes::geojson::FeatureCollection;
 use crate::views::admin::{self, ImportPreview};
@@ -29,7 +29,9 @@ pub async fn import_page(staff: Staff) -> Response {
 /// Text of an uploaded CSV and the encoding it was read in.
 pub fn decode_upload(bytes: &[u8]) -> Result<(String, &'static str), String> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return std::str::from_utf8(rest).map(|text| (text.to_owned(), "UTF-8（带 BOM）")).map_err(|_| "文件以 UTF-8 标记开头，但内容不是有效的 UTF-8。".to_owned());
+        return std::str::from_utf8(rest)
+            .map(|text| (text.to_owned(), "UTF-8（带 BOM）"))
+            .map_err(|_| "文件以 UTF-8 标记开头，但内容不是有效的 UTF-8。".to_owned());
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok((text.to_owned(), "UTF-8"));
@@ -46,7 +48,11 @@ fn bad_upload(staff: &Staff, message: &str) -> Response {
 }
 
 /// Reads the upload and shows what applying it would do; changes nothing.
-pub async fn dry_run(State(state): State<AppState>, staff: Staff, mut multipart: Multipart) -> Result<Response, Response> {
+pub async fn dry_run(
+    State(state): State<AppState>,
+    staff: Staff,
+    mut multipart: Multipart,
+) -> Result<Response, PageError> {
     let (mut csrf, mut file, mut retire_missing) = (None, None, false);
     loop {
         let field = match multipart.next_field().await {
@@ -81,9 +87,9 @@ async fn preview(
     text: String,
     encoding: &str,
     retire_missing: bool,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let parsed = points_csv::read_points(text.as_bytes());
-    let current = state.db.all_points().await.map_err(|e| AppError::from(e).into_page())?;
+    let current = state.db.all_points().await?;
     let (records, errors): (Vec<PointRecord>, Vec<RowError>) = match parsed {
         Ok(records) => (records, Vec::new()),
         Err(errors) => (Vec::new(), errors),
@@ -142,7 +148,10 @@ pub struct ApplyForm {
 }
 
 /// Applies a previewed import: every row or none, with history.
-pub async fn apply(State(state): State<AppState>, CsrfForm { staff, form }: CsrfForm<ApplyForm>) -> Result<Response, Response> {
+pub async fn apply(
+    State(state): State<AppState>,
+    CsrfForm { staff, form }: CsrfForm<ApplyForm>,
+) -> Result<Response, PageError> {
     let text = form.content.unwrap_or_default();
     let retire_missing = form.retire_missing.as_deref() == Some("1");
     let records = match points_csv::read_points(text.as_bytes()) {
@@ -152,9 +161,8 @@ pub async fn apply(State(state): State<AppState>, CsrfForm { staff, form }: Csrf
     };
     let reason = format!("批量导入 {} 行", records.len());
     let change = Change { actor: &staff.user.username, reason: Some(&reason) };
-    let summary =
-        state.db.upsert_points(&records, change, retire_missing).await.map_err(|e| AppError::from(e).into_page())?;
-    state.reload_index().await.map_err(|e| AppError::from(e).into_page())?;
+    let summary = state.db.upsert_points(&records, change, retire_missing).await?;
+    state.reload_index().await?;
     Ok(admin::import_done_page(&staff, &summary).into_response())
 }
 
@@ -162,7 +170,8 @@ pub async fn apply(State(state): State<AppState>, CsrfForm { staff, form }: Csrf
 pub async fn export_csv(State(state): State<AppState>, _staff: Staff) -> Result<Response, AppError> {
     let points = state.db.active_points().await?;
     let mut csv = b"\xEF\xBB\xBF".to_vec();
-    points_csv::write_points(&mut csv, points.iter().map(|p| &p.record)).map_err(|e| AppError::internal(&e))?;
+    points_csv::write_points(&mut csv, points.iter().map(|p| &p.record))
+        .map_err(|e| AppError::internal(&e))?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::session::{CsrfForm, cookie, now_unix, session_cookie};
 use crate::app::AppState;
 use crate::auth::{self, LOGIN_CSRF_COOKIE};
-use crate::error::AppError;
+use crate::error::PageError;
 use crate::views::admin;
 
 /// Throttling window, seconds.
@@ -62,9 +62,14 @@ pub async fn log_in(
     connect_info: Result<ConnectInfo<SocketAddr>, ExtensionRejection>,
     headers: HeaderMap,
     form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let Ok(Form(form)) = form else {
-        return Ok(login_form(&state, "/admin/points", Some("表单格式有误，请重试。"), StatusCode::BAD_REQUEST));
+        return Ok(login_form(
+            &state,
+            "/admin/points",
+            Some("表单格式有误，请重试。"),
+            StatusCode::BAD_REQUEST,
+        ));
     };
     let next = safe_next(form.next.as_deref()).to_owned();
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE);
@@ -74,36 +79,43 @@ pub async fn log_in(
     }
     let username = form.username.as_deref().unwrap_or("").trim().to_owned();
     let password = form.password.unwrap_or_default();
-    let address = connect_info.map_or_else(|_| "unknown".to_owned(), |ConnectInfo(addr)| addr.ip().to_string());
+    let address =
+        connect_info.map_or_else(|_| "unknown".to_owned(), |ConnectInfo(addr)| addr.ip().to_string());
     let now = now_unix();
-    let internal = |error: crate::db::points::DbError| AppError::from(error).into_page();
 
-    let failures =
-        state.db.recent_login_failures(&username, &address, now - FAILURE_WINDOW_SECS).await.map_err(internal)?;
-    if failures.for_username >= MAX_FAILURES_PER_ACCOUNT || failures.from_address >= MAX_FAILURES_PER_ADDRESS {
+    let failures = state.db.recent_login_failures(&username, &address, now - FAILURE_WINDOW_SECS).await?;
+    if failures.for_username >= MAX_FAILURES_PER_ACCOUNT || failures.from_address >= MAX_FAILURES_PER_ADDRESS
+    {
         let message = "登录失败次数过多，请 15 分钟后再试。如忘记密码，请联系管理员重置。";
         return Ok(login_form(&state, &next, Some(message), StatusCode::TOO_MANY_REQUESTS));
     }
 
-    let account = state.db.user_for_login(&username).await.map_err(internal)?;
+    let account = state.db.user_for_login(&username).await?;
     let hash = account.as_ref().map_or(auth::dummy_hash(), |(_, hash)| hash.as_str());
     let password_ok = auth::verify_password(hash, &password);
     let user = match account {
         Some((user, _)) if password_ok && !user.disabled => user,
         _ => {
-            state.db.record_login_failure(&username, &address, now).await.map_err(internal)?;
-            return Ok(login_form(&state, &next, Some("用户名或密码不正确，或账号已停用。"), StatusCode::UNAUTHORIZED));
+            state.db.record_login_failure(&username, &address, now).await?;
+            return Ok(login_form(
+                &state,
+                &next,
+                Some("用户名或密码不正确，或账号已停用。"),
+                StatusCode::UNAUTHORIZED,
+            ));
         }
     };
-    state.db.clear_login_failures(&username).await.map_err(internal)?;
+    state.db.clear_login_failures(&username).await?;
     let token = auth::new_token();
-    state.db.create_session(user.id, &auth::token_hash(&token), &auth::new_token(), now).await.map_err(internal)?;
+    state.db.create_session(user.id, &auth::token_hash(&token), &auth::new_token(), now).await?;
     let mut response = Redirect::to(&next).into_response();
     let headers = response.headers_mut();
     if let Ok(value) = session_cookie(Some(&token), state.staff.secure_cookies).parse() {
         headers.append(header::SET_COOKIE, value);
     }
-    if let Ok(value) = format!("{LOGIN_CSRF_COOKIE}=; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=0").parse() {
+    if let Ok(value) =
+        format!("{LOGIN_CSRF_COOKIE}=; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=0").parse()
+    {
         headers.append(header::SET_COOKIE, value);
     }
     Ok(response)
@@ -116,9 +128,9 @@ pub async fn log_out(
     State(state): State<AppState>,
     headers: HeaderMap,
     CsrfForm { staff: _, form: LogoutForm {} }: CsrfForm<LogoutForm>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     if let Some(token) = cookie(&headers, auth::SESSION_COOKIE) {
-        state.db.delete_session(&auth::token_hash(token)).await.map_err(|e| AppError::from(e).into_page())?;
+        state.db.delete_session(&auth::token_hash(token)).await?;
     }
     let mut response = Redirect::to("/admin/login").into_response();
     if let Ok(value) = session_cookie(None, state.staff.secure_cookies).parse() {

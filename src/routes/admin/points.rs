@@ -7,12 +7,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::point_form::{Draft, PointForm};
 use super::{CsrfForm, Staff};
 use crate::app::AppState;
 use crate::db::point_writes::{Change, WriteError};
 use crate::domain::{PointCode, ServicePoint};
-use crate::error::AppError;
+use crate::error::{AppError, PageError};
+use crate::point_form::{Draft, PointForm};
 use crate::views::admin::{self, EditView, PointFilter};
 use maud::Markup;
 
@@ -60,17 +60,17 @@ fn render_edit(
     })
 }
 
-async fn load(state: &AppState, code: &str) -> Result<ServicePoint, Response> {
-    let not_found = || AppError::not_found("没有这个服务点。").into_page();
+async fn load(state: &AppState, code: &str) -> Result<ServicePoint, PageError> {
+    let not_found = || AppError::not_found("没有这个服务点。").into();
     let code = PointCode::parse(code).map_err(|_| not_found())?;
-    state.db.point(&code).await.map_err(|e| AppError::from(e).into_page())?.ok_or_else(not_found)
+    state.db.point(&code).await?.ok_or_else(not_found)
 }
 
 pub async fn edit_page(
     State(state): State<AppState>,
     staff: Staff,
     Path(code): Path<String>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let point = load(&state, &code).await?;
     let form = PointForm::from_point(&point);
     let draft = Draft::from_form(&state, &form, Some(&point), &staff.user.username);
@@ -78,10 +78,14 @@ pub async fn edit_page(
 }
 
 pub async fn new_point_page(State(state): State<AppState>, staff: Staff) -> Response {
-    let form = PointForm { crs: Some("wgs84".into()), kind: Some("village".into()), area_type: Some("rural".into()), ..PointForm::default() };
+    let form = PointForm {
+        crs: Some("wgs84".into()),
+        kind: Some("village".into()),
+        area_type: Some("rural".into()),
+        ..PointForm::default()
+    };
     let draft = Draft::from_form(&state, &form, None, &staff.user.username);
-    render_edit(&state, &staff, None, &form, &draft, None, false)
-        .into_response()
+    render_edit(&state, &staff, None, &form, &draft, None, false).into_response()
 }
 
 /// Preview or save an edit. A save that would overwrite someone else's change is refused and
@@ -90,7 +94,7 @@ pub async fn save_point(
     State(state): State<AppState>,
     Path(code): Path<String>,
     CsrfForm { staff, form }: CsrfForm<PointForm>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let point = load(&state, &code).await?;
     let draft = Draft::from_form(&state, &form, Some(&point), &staff.user.username);
     let view = |draft: &Draft, form: &PointForm, conflict: Option<&ServicePoint>, status: StatusCode| {
@@ -98,59 +102,64 @@ pub async fn save_point(
         (status, page).into_response()
     };
     let Some(record) = draft.record.clone().filter(|_| form.wants_save() && draft.ready()) else {
-        let status = if draft.problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+        let status =
+            if draft.problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
         return Ok(view(&draft, &form, None, status));
     };
     let Ok(version) = PointForm::text(&form.version).parse::<i64>() else {
-        return Err(AppError::bad_request("invalid_form", "表单缺少版本号，请重新打开编辑页面。").into_page());
+        return Err(AppError::bad_request("invalid_form", "表单缺少版本号，请重新打开编辑页面。").into());
     };
     let reason = Some(PointForm::text(&form.reason)).filter(|r| !r.is_empty());
     let outside_reason = PointForm::text(&form.outside_reason);
     let reason_text = match (reason, draft.inside_district) {
-        (_, false) => Some(format!("区界外：{outside_reason}{}", reason.map(|r| format!("；{r}")).unwrap_or_default())),
+        (_, false) => {
+            Some(format!("区界外：{outside_reason}{}", reason.map(|r| format!("；{r}")).unwrap_or_default()))
+        }
         (reason, true) => reason.map(str::to_owned),
     };
     let change = Change { actor: &staff.user.username, reason: reason_text.as_deref() };
     match state.db.edit_point(version, &record, draft.verify, change).await {
         Ok(saved) => {
-            state.reload_index().await.map_err(|e| AppError::from(e).into_page())?;
-            Ok(Redirect::to(&format!("/admin/points/{}?saved={}", saved.record.code, saved.version)).into_response())
+            state.reload_index().await?;
+            Ok(Redirect::to(&format!("/admin/points/{}?saved={}", saved.record.code, saved.version))
+                .into_response())
         }
         Err(WriteError::Conflict { current }) => {
             // Keep the editor's values, now against the current version, and show the other change.
             let form = PointForm { version: Some(current.version.to_string()), action: None, ..form.clone() };
             Ok(view(&draft, &form, Some(&current), StatusCode::CONFLICT))
         }
-        Err(WriteError::NotFound) => Err(AppError::not_found("没有这个服务点。").into_page()),
-        Err(other) => Err(AppError::internal(&other).into_page()),
+        Err(WriteError::NotFound) => Err(AppError::not_found("没有这个服务点。").into()),
+        Err(other) => Err(AppError::internal(&other).into()),
     }
 }
 
 pub async fn add_point(
     State(state): State<AppState>,
     CsrfForm { staff, form }: CsrfForm<PointForm>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let draft = Draft::from_form(&state, &form, None, &staff.user.username);
     let view = |draft: &Draft, status: StatusCode| {
-        (status, render_edit(&state, &staff, None, &form, draft, None, true))
-            .into_response()
+        (status, render_edit(&state, &staff, None, &form, draft, None, true)).into_response()
     };
     let Some(record) = draft.record.clone().filter(|_| form.wants_save() && draft.ready()) else {
-        let status = if draft.problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+        let status =
+            if draft.problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
         return Ok(view(&draft, status));
     };
     let reason = Some(PointForm::text(&form.reason)).filter(|r| !r.is_empty());
     match state.db.add_point(&record, Change { actor: &staff.user.username, reason }).await {
         Ok(added) => {
-            state.reload_index().await.map_err(|e| AppError::from(e).into_page())?;
-            Ok(Redirect::to(&format!("/admin/points/{}?saved={}", added.record.code, added.version)).into_response())
+            state.reload_index().await?;
+            Ok(Redirect::to(&format!("/admin/points/{}?saved={}", added.record.code, added.version))
+                .into_response())
         }
         Err(WriteError::AlreadyExists) => {
             let mut draft = draft.clone();
             draft.problems.push("这个编码已有服务点（可能已撤销，可在列表中找到并恢复）。".into());
             Ok(view(&draft, StatusCode::CONFLICT))
         }
-        Err(other) => Err(AppError::internal(&other).into_page()),
+        Err(other) => Err(AppError::internal(&other).into()),
     }
 }
 
@@ -162,19 +171,24 @@ pub struct VersionForm {
 }
 
 impl VersionForm {
-    fn version(&self) -> Result<i64, Response> {
+    fn version(&self) -> Result<i64, PageError> {
         PointForm::text(&self.version)
             .parse()
-            .map_err(|_| AppError::bad_request("invalid_form", "表单缺少版本号，请重新打开页面。").into_page())
+            .map_err(|_| AppError::bad_request("invalid_form", "表单缺少版本号，请重新打开页面。").into())
     }
 }
 
 /// What to do after a one-click change (verify, retire, restore).
-async fn after_change(state: &AppState, result: Result<ServicePoint, WriteError>, code: &str) -> Result<Response, Response> {
+async fn after_change(
+    state: &AppState,
+    result: Result<ServicePoint, WriteError>,
+    code: &str,
+) -> Result<Response, PageError> {
     match result {
         Ok(point) => {
-            state.reload_index().await.map_err(|e| AppError::from(e).into_page())?;
-            Ok(Redirect::to(&format!("/admin/points/{}?saved={}", point.record.code, point.version)).into_response())
+            state.reload_index().await?;
+            Ok(Redirect::to(&format!("/admin/points/{}?saved={}", point.record.code, point.version))
+                .into_response())
         }
         Err(WriteError::Conflict { current }) => Err(AppError {
             status: StatusCode::CONFLICT,
@@ -184,9 +198,11 @@ async fn after_change(state: &AppState, result: Result<ServicePoint, WriteError>
                 current.record.name, current.updated_at, current.version
             ),
         }
-        .into_page()),
-        Err(WriteError::NotFound) => Err(AppError::not_found(format!("没有服务点 {code} 或这条历史记录。")).into_page()),
-        Err(other) => Err(AppError::internal(&other).into_page()),
+        .into()),
+        Err(WriteError::NotFound) => {
+            Err(AppError::not_found(format!("没有服务点 {code} 或这条历史记录。")).into())
+        }
+        Err(other) => Err(AppError::internal(&other).into()),
     }
 }
 
@@ -194,7 +210,7 @@ pub async fn verify_point(
     State(state): State<AppState>,
     Path(code): Path<String>,
     CsrfForm { staff, form }: CsrfForm<VersionForm>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let point = load(&state, &code).await?;
     let change = Change { actor: &staff.user.username, reason: None };
     let result = state.db.verify_point(&point.record.code, form.version()?, change).await;
@@ -205,11 +221,11 @@ pub async fn retire_point(
     State(state): State<AppState>,
     Path(code): Path<String>,
     CsrfForm { staff, form }: CsrfForm<VersionForm>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let point = load(&state, &code).await?;
     let reason = PointForm::text(&form.reason);
     if reason.is_empty() {
-        return Err(AppError::bad_request("invalid_form", "撤销服务点须填写原因（如：村庄合并）。").into_page());
+        return Err(AppError::bad_request("invalid_form", "撤销服务点须填写原因（如：村庄合并）。").into());
     }
     let change = Change { actor: &staff.user.username, reason: Some(reason) };
     let result = state.db.retire_point(&point.record.code, form.version()?, change).await;
@@ -220,9 +236,9 @@ pub async fn history_page(
     State(state): State<AppState>,
     staff: Staff,
     Path(code): Path<String>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let point = load(&state, &code).await?;
-    let history = state.db.point_history(&point.record.code).await.map_err(|e| AppError::from(e).into_page())?;
+    let history = state.db.point_history(&point.record.code).await?;
     Ok(admin::history_page(&staff, &point, &history).into_response())
 }
 
@@ -230,10 +246,10 @@ pub async fn restore_point(
     State(state): State<AppState>,
     Path(code): Path<String>,
     CsrfForm { staff, form }: CsrfForm<VersionForm>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let point = load(&state, &code).await?;
     let Ok(history_id) = PointForm::text(&form.history_id).parse::<i64>() else {
-        return Err(AppError::bad_request("invalid_form", "请选择要恢复的历史版本。").into_page());
+        return Err(AppError::bad_request("invalid_form", "请选择要恢复的历史版本。").into());
     };
     let reason = format!("恢复到历史记录 #{history_id}");
     let change = Change { actor: &staff.user.username, reason: Some(&reason) };

@@ -11,15 +11,14 @@ use serde::de::DeserializeOwned;
 use crate::app::AppState;
 use crate::auth::{self, SESSION_COOKIE};
 use crate::domain::staff::{Role, Staff};
-use crate::error::AppError;
+use crate::error::{AppError, PageError};
 
 /// Refuses (403) a staff member whose role does not include `role`.
-pub fn require(staff: &Staff, role: Role) -> Result<(), Response> {
+pub fn require(staff: &Staff, role: Role) -> Result<(), PageError> {
     if staff.user.role.allows(role) {
         Ok(())
     } else {
-        Err(AppError { status: StatusCode::FORBIDDEN, code: "forbidden", message: "这项操作需要管理员权限。".into() }
-            .into_page())
+        Err(AppError::forbidden("forbidden", "这项操作需要管理员权限。").into())
     }
 }
 
@@ -93,15 +92,19 @@ where
         let (mut parts, body) = request.into_parts();
         let staff = Staff::from_request_parts(&mut parts, state).await?;
         let bytes = axum::body::to_bytes(body, 4 * 1024 * 1024).await.map_err(|_| {
-            AppError { status: StatusCode::PAYLOAD_TOO_LARGE, code: "too_large", message: "提交的内容过大。".into() }
-                .into_page()
+            AppError {
+                status: StatusCode::PAYLOAD_TOO_LARGE,
+                code: "too_large",
+                message: "提交的内容过大。".into(),
+            }
+            .into_page()
         })?;
         let bad = |message: &str| AppError::bad_request("invalid_form", message).into_page();
         let Form(CsrfField { csrf }) =
             Form::<CsrfField>::from_request(Request::from_parts(parts.clone(), bytes.clone().into()), state)
                 .await
                 .map_err(|_| bad("表单格式有误。"))?;
-        check_csrf(&staff, csrf.as_deref())?;
+        check_csrf(&staff, csrf.as_deref()).map_err(IntoResponse::into_response)?;
         let Form(form) = Form::<T>::from_request(Request::from_parts(parts, bytes.into()), state)
             .await
             .map_err(|rejection| bad(&format!("表单内容有误：{}", rejection.body_text())))?;
@@ -110,15 +113,14 @@ where
 }
 
 /// Refuses (403) a request whose CSRF token is missing or not this session's.
-pub fn check_csrf(staff: &Staff, submitted: Option<&str>) -> Result<(), Response> {
+pub fn check_csrf(staff: &Staff, submitted: Option<&str>) -> Result<(), PageError> {
     match submitted {
         Some(token) if auth::tokens_match(token, &staff.csrf_token) => Ok(()),
-        _ => Err(AppError {
-            status: StatusCode::FORBIDDEN,
-            code: "csrf",
-            message: "页面已过期或来源不明（安全令牌不符），请返回重新打开页面后再提交。".into(),
-        }
-        .into_page()),
+        _ => Err(AppError::forbidden(
+            "csrf",
+            "页面已过期或来源不明（安全令牌不符），请返回重新打开页面后再提交。",
+        )
+        .into()),
     }
 }
 

@@ -9,19 +9,20 @@ use super::{CsrfForm, Staff, require};
 use crate::app::AppState;
 use crate::auth;
 use crate::domain::staff::{NewPassword, Role, Username};
-use crate::error::AppError;
+use crate::error::{AppError, PageError};
 use crate::views::admin;
 
-fn internal(error: crate::db::points::DbError) -> Response {
-    AppError::from(error).into_page()
-}
-
-async fn page(state: &AppState, staff: &Staff, problem: Option<&str>, status: StatusCode) -> Result<Response, Response> {
-    let users = state.db.users().await.map_err(internal)?;
+async fn page(
+    state: &AppState,
+    staff: &Staff,
+    problem: Option<&str>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let users = state.db.users().await?;
     Ok((status, admin::users_page(staff, &users, problem)).into_response())
 }
 
-pub async fn users_page(State(state): State<AppState>, staff: Staff) -> Result<Response, Response> {
+pub async fn users_page(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
     require(&staff, Role::Admin)?;
     page(&state, &staff, None, StatusCode::OK).await
 }
@@ -36,7 +37,7 @@ pub struct NewUserForm {
 pub async fn add_user(
     State(state): State<AppState>,
     CsrfForm { staff, form }: CsrfForm<NewUserForm>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     require(&staff, Role::Admin)?;
     let parsed = (|| {
         let username = Username::parse(form.username.as_deref().unwrap_or(""))?;
@@ -48,7 +49,7 @@ pub async fn add_user(
         Ok(parsed) => parsed,
         Err(problem) => return page(&state, &staff, Some(&problem), StatusCode::UNPROCESSABLE_ENTITY).await,
     };
-    match state.db.create_user(&username, &auth::hash_password(&password), role).await.map_err(internal)? {
+    match state.db.create_user(&username, &auth::hash_password(&password), role).await? {
         Some(_) => Ok(Redirect::to("/admin/users").into_response()),
         None => page(&state, &staff, Some("这个用户名已被使用。"), StatusCode::CONFLICT).await,
     }
@@ -63,14 +64,14 @@ pub async fn set_disabled(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     CsrfForm { staff, form }: CsrfForm<DisabledForm>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     require(&staff, Role::Admin)?;
     let disabled = form.disabled.as_deref() == Some("1");
     if disabled && id == staff.user.id {
         return page(&state, &staff, Some("不能停用自己的账号。"), StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    if !state.db.set_user_disabled(id, disabled).await.map_err(internal)? {
-        return Err(AppError::not_found("没有这个账号。").into_page());
+    if !state.db.set_user_disabled(id, disabled).await? {
+        return Err(AppError::not_found("没有这个账号。").into());
     }
     Ok(Redirect::to("/admin/users").into_response())
 }
@@ -84,14 +85,14 @@ pub async fn reset_password(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     CsrfForm { staff, form }: CsrfForm<PasswordForm>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     require(&staff, Role::Admin)?;
     let password = match NewPassword::parse(form.password.as_deref().unwrap_or("")) {
         Ok(password) => password,
         Err(problem) => return page(&state, &staff, Some(&problem), StatusCode::UNPROCESSABLE_ENTITY).await,
     };
-    if !state.db.set_password(id, &auth::hash_password(&password)).await.map_err(internal)? {
-        return Err(AppError::not_found("没有这个账号。").into_page());
+    if !state.db.set_password(id, &auth::hash_password(&password)).await? {
+        return Err(AppError::not_found("没有这个账号。").into());
     }
     Ok(Redirect::to("/admin/users").into_response())
 }

@@ -25,7 +25,9 @@ pub struct PointFilter {
 
 impl PointFilter {
     fn matches(&self, point: &ServicePoint, recent_since: &str) -> bool {
-        let text = |field: &Option<String>| field.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+        let text = |field: &Option<String>| {
+            field.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
+        };
         let r = &point.record;
         text(&self.town).is_none_or(|town| r.town_code == town)
             && text(&self.quality).is_none_or(|q| r.location_quality.as_str() == q)
@@ -36,8 +38,14 @@ impl PointFilter {
     }
 }
 
-pub fn points_page(staff: &Staff, points: &[ServicePoint], filter: &PointFilter, recent_since: &str) -> Markup {
-    let mut towns: Vec<(&str, &str)> = points.iter().map(|p| (p.record.town_code.as_str(), p.record.town.as_str())).collect();
+pub fn points_page(
+    staff: &Staff,
+    points: &[ServicePoint],
+    filter: &PointFilter,
+    recent_since: &str,
+) -> Markup {
+    let mut towns: Vec<(&str, &str)> =
+        points.iter().map(|p| (p.record.town_code.as_str(), p.record.town.as_str())).collect();
     towns.sort();
     towns.dedup();
     let shown: Vec<&ServicePoint> = points.iter().filter(|p| filter.matches(p, recent_since)).collect();

@@ -1,0 +1,178 @@
+//! Bulk import on the staff side: dry run, apply, bad rows, GBK files, the NBS 2021 update,
+//! and export.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use legalmap::domain::staff::Role;
+
+use crate::support::{Reply, Session, TestApp};
+
+/// Uploads `bytes` as the import form does (multipart), with the session's CSRF token.
+async fn upload(app: &TestApp, session: &Session, bytes: &[u8], retire_missing: bool) -> Reply {
+    let boundary = "legalmap-test-boundary";
+    let mut body = Vec::new();
+    let mut field = |name: &str, extra: &str, value: &[u8]| {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"{extra}\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(value);
+        body.extend_from_slice(b"\r\n");
+    };
+    field("csrf", "", session.csrf.as_bytes());
+    if retire_missing {
+        field("retire_missing", "", b"1");
+    }
+    field("file", "; filename=\"points.csv\"\r\nContent-Type: text/csv", bytes);
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let request = Request::post("/admin/import")
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .header("cookie", &session.cookie)
+        .body(Body::from(body))
+        .unwrap();
+    app.send_from(request, [127, 0, 0, 1]).await
+}
+
+/// The hidden content of the dry-run page, as the apply form would post it back.
+fn previewed_content(page: &str) -> String {
+    let inner =
+        page.split("<textarea name=\"content\" hidden>").nth(1).unwrap().split("</textarea>").next().unwrap();
+    inner.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&")
+}
+
+async fn export(app: &TestApp, session: &Session) -> String {
+    let reply = app.get_as(session, "/admin/export.csv").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    reply.body
+}
+
+/// The current points, updated to the NBS 2021 list: its three new communities (placed, as
+/// estimates, at the 北城街道 centre) added and the units it no longer has left out.
+fn nbs_2021_update(current_csv: &str) -> String {
+    let nbs2021 = include_str!("../fixtures/villages-nbs2021.csv");
+    let in_2021: Vec<&str> = nbs2021.lines().skip(1).map(|line| line.split(',').next().unwrap()).collect();
+    let mut lines: Vec<String> = current_csv
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .enumerate()
+        .filter(|(i, line)| *i == 0 || in_2021.contains(&line.split(',').next().unwrap()))
+        .map(|(_, line)| line.to_owned())
+        .collect();
+    for line in nbs2021.lines().skip(1).filter(|line| line.contains(",no,")) {
+        let fields: Vec<&str> = line.split(',').collect();
+        lines.push(format!(
+            "{},{},{},{},community,,,,121.250761,28.667714,gcj02,town_centre,NBS 2021 list (tests/fixtures/villages-nbs2021.csv); location: ESTIMATE (town centre),urban",
+            fields[0], fields[1], fields[2], fields[3]
+        ));
+    }
+    lines.join("\n") + "\n"
+}
+
+#[tokio::test]
+async fn the_nbs_2021_update_adds_three_communities_and_retires_two_villages() {
+    let app = TestApp::new().await;
+    let session = app.staff("chen", Role::Editor).await;
+    let csv = nbs_2021_update(&export(&app, &session).await);
+
+    let dry_run = upload(&app, &session, csv.as_bytes(), true).await;
+    assert_eq!(dry_run.status, StatusCode::OK, "{}", dry_run.body);
+    let page = &dry_run.body;
+    assert!(page.contains("新增 <strong class=\"added\">3</strong>"), "{page}");
+    assert!(page.contains("修改 <strong class=\"changed\">0</strong>"));
+    assert!(page.contains("撤销 <strong class=\"retired\">2</strong>"));
+    for name in ["翠屏", "嘉乐", "庆丰", "二合村", "张唐村"] {
+        assert!(page.contains(name), "{name}");
+    }
+    assert_eq!(
+        app.get_json("/api/v1/points").await.1["features"].as_array().unwrap().len(),
+        346,
+        "dry run applied nothing"
+    );
+
+    let content = previewed_content(page);
+    let applied = app
+        .post_as(Some(&session), "/admin/import/apply", &[("content", &content), ("retire_missing", "1")])
+        .await;
+    assert_eq!(applied.status, StatusCode::OK);
+    assert!(applied.body.contains("新增 3 个，修改 0 个，撤销 2 个"));
+    let (_, points) = app.get_json("/api/v1/points").await;
+    let names: Vec<&str> = points["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 347);
+    assert!(!names.iter().any(|n| n.starts_with("二合村") || n.starts_with("张唐村")));
+    assert!(names.iter().any(|n| n.contains("翠屏")));
+    let retired = app.state.db.all_points().await.unwrap().into_iter().filter(|p| !p.active).count();
+    assert_eq!(retired, 2, "retired points keep their rows");
+}
+
+#[tokio::test]
+async fn a_file_with_bad_rows_lists_them_and_cannot_be_applied() {
+    let app = TestApp::new().await;
+    let session = app.staff("chen", Role::Editor).await;
+    let mut csv = export(&app, &session).await;
+    csv.push_str("331003001999,,331003001,东城街道,community,,,,121.26,28.64,wgs84,geocoded,test,urban\n");
+    csv.push_str(
+        "331003001998,某社区,331003001,东城街道,community,,,,2.35,48.85,wgs84,geocoded,test,urban\n",
+    );
+    let reply = upload(&app, &session, csv.as_bytes(), false).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("有 2 行有问题"));
+    assert!(reply.body.contains("第 348 行：missing name"));
+    assert!(reply.body.contains("第 349 行：position 2.35,48.85 is outside China"));
+    assert!(!reply.body.contains("确认导入"));
+    // Applying such content anyway (a crafted post) changes nothing either.
+    let forced = app.post_as(Some(&session), "/admin/import/apply", &[("content", &csv)]).await;
+    assert_eq!(forced.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.state.db.count_points().await.unwrap(), 346);
+}
+
+#[tokio::test]
+async fn a_gbk_file_from_excel_is_read_correctly() {
+    let app = TestApp::new().await;
+    let session = app.staff("chen", Role::Editor).await;
+    let csv =
+        export(&app, &session).await.trim_start_matches('\u{feff}').replace("百花社区居委会", "百花社区");
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(&csv);
+    assert!(!unmappable);
+    assert!(std::str::from_utf8(&gbk).is_err(), "really not UTF-8");
+    let reply = upload(&app, &session, &gbk, false).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(reply.body.contains("GBK/GB18030"));
+    assert!(reply.body.contains("修改 <strong class=\"changed\">1</strong>"));
+    assert!(reply.body.contains("331003001001 百花社区：name"));
+
+    let content = previewed_content(&reply.body);
+    let applied = app.post_as(Some(&session), "/admin/import/apply", &[("content", &content)]).await;
+    assert!(applied.body.contains("修改 1 个"));
+    let (_, feature) = app.get_json("/api/v1/points/331003001001").await;
+    assert_eq!(feature["properties"]["name"], "百花社区");
+}
+
+#[tokio::test]
+async fn undecodable_and_empty_uploads_are_refused_clearly() {
+    let app = TestApp::new().await;
+    let session = app.staff("chen", Role::Editor).await;
+    let reply = upload(&app, &session, b"", false).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("请选择一个 CSV 文件"));
+    let reply = upload(&app, &session, &[0xEF, 0xBB, 0xBF, 0xFF, 0xFE, 0x00], false).await;
+    assert!(reply.body.contains("不是有效的 UTF-8"));
+    let reply = upload(&app, &session, b"code,name\n1,2\n", false).await;
+    assert!(reply.body.contains("missing column"));
+}
+
+#[tokio::test]
+async fn exports_open_in_excel_and_as_geojson() {
+    let app = TestApp::new().await;
+    let session = app.staff("chen", Role::Editor).await;
+    let reply = app.get_as(&session, "/admin/export.csv").await;
+    assert!(reply.body.starts_with('\u{feff}'), "UTF-8 byte-order mark for Excel");
+    assert_eq!(reply.body.lines().count(), 347);
+    let reply = app.get_as(&session, "/admin/export.geojson").await;
+    let geojson: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(geojson["features"].as_array().unwrap().len(), 346);
+}
