@@ -1,6 +1,6 @@
 // Shared set-up for the browser tests: a real legalmap server on a fresh SQLite database and a
 // real headless Chromium (Debian's), driven by playwright-core.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,11 +11,20 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const screenshotDir = path.join(root, 'target', 'screenshots');
 mkdirSync(screenshotDir, { recursive: true });
 
-/** Starts `legalmap serve` on port 0 and resolves with its base URL once it listens. */
+export const STAFF = { username: 'tester', password: 'browser test password' };
+
+/** Starts `legalmap serve` on port 0 and resolves with its base URL once it listens. The
+ * database has one admin account, STAFF, made with `legalmap user add`. */
 export function startServer() {
   const binary = process.env.LEGALMAP_BIN || path.join(root, 'target', 'debug', 'legalmap');
   const dir = mkdtempSync(path.join(tmpdir(), 'legalmap-browser-'));
-  const child = spawn(binary, ['--listen', '127.0.0.1:0', '--database', `sqlite://${dir}/legalmap.db`], {
+  const database = `sqlite://${dir}/legalmap.db`;
+  const made = spawnSync(binary, ['user', 'add', STAFF.username, '--role', 'admin', '--database', database], {
+    env: { ...process.env, LEGALMAP_PASSWORD: STAFF.password, RUST_LOG: 'warn' },
+    encoding: 'utf8',
+  });
+  if (made.status !== 0) throw new Error(`legalmap user add failed: ${made.stderr}`);
+  const child = spawn(binary, ['--listen', '127.0.0.1:0', '--database', database], {
     env: { ...process.env, RUST_LOG: 'info', NO_COLOR: '1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
