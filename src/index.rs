@@ -31,6 +31,8 @@ pub struct PointIndex {
 #[derive(Debug, Clone, Copy)]
 pub struct Hit<'a> {
     pub point: &'a ServicePoint,
+    /// The point's position in [`PointIndex::points`].
+    pub slot: u32,
     /// Great-circle distance from the query origin, metres.
     pub distance_m: f64,
 }
@@ -111,7 +113,7 @@ impl PointIndex {
 
     fn hit(&self, origin: LonLat, entry: &Entry) -> Hit<'_> {
         let point = &self.points[entry.data as usize];
-        Hit { point, distance_m: origin.distance_m(point.record.location) }
+        Hit { point, slot: entry.data, distance_m: origin.distance_m(point.record.location) }
     }
 }
 

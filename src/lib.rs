@@ -10,6 +10,8 @@ pub mod auth;
 pub mod cli;
 /// The command line and environment, parsed once into typed values.
 pub mod config;
+/// The 15-minute circle's coverage of the district, its gaps, and where new points would help.
+pub mod coverage;
 /// The store (SQLite through sqlx); the only place with SQL.
 pub mod db;
 /// Positions, datums and service points, parsed once at the edge.

@@ -44,7 +44,12 @@ pub fn nearest_to_point<'a>(
     trip: Trip,
     limit: usize,
 ) -> Vec<Candidate<'a>> {
-    let itself = Hit { point, distance_m: trip.origin.distance_m(point.record.location) };
+    let slot = index.points().iter().position(|p| p.record.code == point.record.code).unwrap_or_default();
+    let itself = Hit {
+        point,
+        slot: u32::try_from(slot).unwrap_or_default(),
+        distance_m: trip.origin.distance_m(point.record.location),
+    };
     let others = index
         .nearest(trip.origin, limit)
         .into_iter()

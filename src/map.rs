@@ -95,6 +95,11 @@ impl MapSettings {
         Self { tiles, outline, district: Polygon::new(boundary, Vec::new()) }
     }
 
+    /// The district boundary at full resolution, WGS-84.
+    pub fn district(&self) -> &Polygon<f64> {
+        &self.district
+    }
+
     /// Whether a WGS-84 position lies inside the district boundary.
     pub fn in_district(&self, position: LonLat) -> bool {
         self.district.contains(&Point::new(position.lon(), position.lat()))
