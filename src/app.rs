@@ -12,6 +12,8 @@ use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 
 use crate::config::StaffSettings;
+use crate::coverage::cache::CoverageCache;
+use crate::coverage::{Coverage, DEFAULT_CELL_M, Grid};
 use crate::db::Db;
 use crate::db::points::DbError;
 use crate::error::AppError;
@@ -31,19 +33,29 @@ pub struct AppState {
     /// Tile source and district outline for the pages' map.
     pub map: Arc<MapSettings>,
     pub staff: StaffSettings,
+    /// The district's coverage, recomputed when the index changes.
+    pub coverage: Arc<CoverageCache>,
 }
 
 impl AppState {
     /// Builds the state with the index loaded from the store.
     pub async fn load(db: Db, settings: Settings) -> Result<Self, DbError> {
         let index = PointIndex::build(db.active_points().await?);
+        let map = MapSettings::new(settings.tiles);
+        let grid = Grid::new(map.district(), settings.coverage_cell_m);
         Ok(Self {
             db,
             index: Arc::new(ArcSwap::from_pointee(index)),
             travel: settings.travel,
-            map: Arc::new(MapSettings::new(settings.tiles)),
+            map: Arc::new(map),
             staff: settings.staff,
+            coverage: Arc::new(CoverageCache::new(grid, settings.travel)),
         })
+    }
+
+    /// The coverage of the current index snapshot.
+    pub async fn current_coverage(&self) -> Arc<Coverage> {
+        self.coverage.for_index(self.index()).await
     }
 
     /// The current index snapshot.
@@ -61,11 +73,24 @@ impl AppState {
 }
 
 /// What `serve` is configured with, checked.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Settings {
     pub travel: TravelModel,
     pub tiles: TileSource,
     pub staff: StaffSettings,
+    /// Side of the coverage grid's cells, metres.
+    pub coverage_cell_m: f64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            travel: TravelModel::default(),
+            tiles: TileSource::default(),
+            staff: StaffSettings::default(),
+            coverage_cell_m: DEFAULT_CELL_M,
+        }
+    }
 }
 
 /// Every route of the application.

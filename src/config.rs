@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::coverage::DEFAULT_CELL_M;
 use crate::domain::Datum;
 use crate::map::{DEFAULT_TILE_ATTRIBUTION, DEFAULT_TILE_URL, TileSource};
 use crate::travel::{
@@ -43,6 +44,26 @@ pub enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Print the coverage of the district per mode and town, and write the gaps as GeoJSON.
+    Coverage(CoverageArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CoverageArgs {
+    /// walk, bike or drive; all three when left out.
+    #[arg(long)]
+    pub mode: Option<String>,
+    /// Write the cells not meeting the standard (merged along rows) as GeoJSON here; with
+    /// several modes, one file per mode (NAME-walk.geojson, ...).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Side of the grid's cells, metres (25-1000).
+    #[arg(long, default_value_t = DEFAULT_CELL_M)]
+    pub cell_m: f64,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub travel: TravelArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -92,6 +113,18 @@ pub struct ServeArgs {
     pub tiles: TileArgs,
     #[command(flatten)]
     pub staff: StaffArgs,
+    /// Side of the coverage grid's square cells, metres (25-1000).
+    #[arg(long, env = "LEGALMAP_COVERAGE_CELL_M", default_value_t = DEFAULT_CELL_M)]
+    pub coverage_cell_m: f64,
+}
+
+/// Checks a coverage cell size.
+pub fn check_cell_m(cell_m: f64) -> Result<f64, String> {
+    if (25.0..=1000.0).contains(&cell_m) {
+        Ok(cell_m)
+    } else {
+        Err(format!("the coverage cell size must be 25-1000 m, got {cell_m}"))
+    }
 }
 
 /// The staff side's settings.

@@ -94,6 +94,12 @@ impl PointIndex {
         hits
     }
 
+    /// The nearest point alone: `nearest(origin, 1)` without the tie-break or allocations, for
+    /// bulk work (coverage) where which of several co-located points answers does not matter.
+    pub fn nearest_one(&self, origin: LonLat) -> Option<Hit<'_>> {
+        self.tree.nearest_neighbor(unit_vector(origin)).map(|entry| self.hit(origin, entry))
+    }
+
     /// Every point within `radius_m` metres (great circle) of `origin`, nearest first.
     pub fn within(&self, origin: LonLat, radius_m: f64) -> Vec<Hit<'_>> {
         if radius_m.is_nan() || radius_m < 0.0 {

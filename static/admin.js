@@ -39,3 +39,30 @@
   map.on('click', function (event) { marker.setLatLng(event.latlng); fill(event.latlng); });
   element.setAttribute('data-ready', 'true');
 })();
+
+/* Coverage page: the grid image over the map, the district outline, points, suggestions. */
+(function () {
+  'use strict';
+  var element = document.getElementById('coverage-map');
+  if (!element || !window.L) { return; }
+  var data = element.dataset;
+  var map = L.map(element, { zoomSnap: 0.25 });
+  L.tileLayer(data.tileUrl, { attribution: data.tileAttribution, maxZoom: 18 }).addTo(map);
+  var bounds = L.latLngBounds([parseFloat(data.south), parseFloat(data.west)], [parseFloat(data.north), parseFloat(data.east)]);
+  L.imageOverlay(data.overlay, bounds, { opacity: 0.85, alt: '覆盖网格' }).addTo(map);
+  map.fitBounds(bounds, { animate: false });
+  fetch('/map/data.json').then(function (response) { return response.json(); }).then(function (mapData) {
+    L.polygon(mapData.outline.map(function (p) { return [p[1], p[0]]; }), { color: '#0b4f9c', weight: 2, fill: false, interactive: false }).addTo(map);
+    mapData.points.forEach(function (point) {
+      L.circleMarker([point.lat, point.lon], { radius: 3, color: point.estimate ? '#6b4e00' : '#0b4f9c', weight: 1, fillOpacity: 0.9 })
+        .bindTooltip(point.name).addTo(map);
+    });
+    JSON.parse(data.suggestions || '[]').forEach(function (p, i) {
+      L.marker([p[1], p[0]], {
+        icon: L.divIcon({ className: 'suggestion', html: String(i + 1), iconSize: [26, 26] }),
+        title: '建议新增 ' + (i + 1), alt: '建议新增 ' + (i + 1)
+      }).addTo(map);
+    });
+    element.setAttribute('data-ready', 'true');
+  });
+})();

@@ -7,11 +7,12 @@ use anyhow::{Context, bail};
 use tokio::net::TcpListener;
 
 use crate::app::{self, AppState, Settings};
-use crate::config::{Command, ExportArgs, ImportArgs, ServeArgs};
+use crate::config::{Command, ExportArgs, ImportArgs, ServeArgs, check_cell_m};
 use crate::db::Db;
 use crate::db::point_writes::Change;
 use crate::{points_csv, seed};
 
+mod coverage;
 mod users;
 
 pub async fn run(command: Command) -> anyhow::Result<()> {
@@ -20,6 +21,7 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         Command::Import(args) => import(args).await,
         Command::Export(args) => export(args).await,
         Command::User(command) => users::run(command).await,
+        Command::Coverage(args) => coverage::run(args).await,
     }
 }
 
@@ -28,6 +30,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         travel: args.travel.model().map_err(anyhow::Error::msg)?,
         tiles: args.tiles.source().map_err(anyhow::Error::msg)?,
         staff: args.staff.settings().map_err(anyhow::Error::msg)?,
+        coverage_cell_m: check_cell_m(args.coverage_cell_m).map_err(anyhow::Error::msg)?,
     };
     let db = Db::connect(&args.database.database_url).await?;
     if let Some(loaded) = seed::seed_if_empty(&db).await? {

@@ -9,8 +9,10 @@
 //! "within 15 minutes" when the estimated time is. Cells whose nearest point is a town-centre
 //! placeholder are uncertain and counted as such.
 
+pub mod cache;
 pub mod grid;
 pub mod places;
+pub mod raster;
 pub mod sites;
 
 use std::collections::BTreeMap;
@@ -86,7 +88,7 @@ impl Coverage {
         let mut nearest = vec![None; grid.cols * grid.rows];
         for (row, col) in grid.inside_cells() {
             let centre = grid.centre(row, col);
-            if let Some(hit) = index.nearest(centre, 1).first() {
+            if let Some(hit) = index.nearest_one(centre) {
                 nearest[grid.index(row, col)] = Some((hit.slot, hit.distance_m as f32));
             }
         }
@@ -125,7 +127,7 @@ impl Coverage {
             }
             distances.push((distance_m, row, col, slot));
         }
-        distances.sort_by(|a, b| b.0.total_cmp(&a.0));
+        distances.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
         let mut farthest: Vec<FarPlace> = Vec::new();
         for (distance_m, row, col, slot) in distances {
             let at = self.grid.centre(row, col);
@@ -193,6 +195,45 @@ impl Coverage {
             }
         }
         runs
+    }
+}
+
+impl Coverage {
+    /// The gaps for `mode` as a GeoJSON FeatureCollection (WGS-84): one rectangle per run of
+    /// adjacent cells in a row, with the run's area and the row and columns it spans.
+    pub fn gaps_geojson(&self, mode: Mode) -> serde_json::Value {
+        let features: Vec<serde_json::Value> = self
+            .gaps(mode)
+            .into_iter()
+            .map(|(row, first, last)| {
+                let (sw, ne) = self.grid.bounds(row, first, last);
+                let ring = [
+                    [sw.lon(), sw.lat()],
+                    [ne.lon(), sw.lat()],
+                    [ne.lon(), ne.lat()],
+                    [sw.lon(), ne.lat()],
+                    [sw.lon(), sw.lat()],
+                ];
+                serde_json::json!({
+                    "type": "Feature",
+                    "geometry": { "type": "Polygon", "coordinates": [ring] },
+                    "properties": {
+                        "row": row,
+                        "first_col": first,
+                        "last_col": last,
+                        "cells": last - first + 1,
+                        "area_km2": self.grid.cell_area_km2(row) * (last - first + 1) as f64,
+                    },
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "type": "FeatureCollection",
+            "mode": mode,
+            "standard_radius_m": mode.standard_radius_m(),
+            "cell_m": self.grid.cell_m,
+            "features": features,
+        })
     }
 }
 

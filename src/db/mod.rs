@@ -2,6 +2,7 @@
 //! are applied at connect.
 
 pub mod history;
+pub mod places;
 pub mod point_writes;
 pub mod points;
 pub mod staff;

@@ -29,6 +29,8 @@ pub fn router() -> Router<AppState> {
         .route("/points/{code}", get(get_point))
         .route("/nearest", get(nearest_points))
         .route("/reachable", get(reachable_points))
+        .route("/coverage", get(super::coverage::coverage_figures))
+        .route("/coverage/gaps.geojson", get(super::coverage::coverage_gaps))
         .route("/openapi.json", get(openapi))
 }
 

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod coverage;
 pub mod geojson;
 pub mod pages;
 pub mod params;

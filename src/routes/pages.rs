@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/nearest", get(nearest_page))
         .route("/points/{code}", get(point_page))
         .route("/map/data.json", get(map_data))
+        .route("/coverage", get(super::coverage::public_summary))
         .route("/text-size", get(set_text_size))
 }
 

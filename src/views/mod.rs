@@ -2,10 +2,12 @@
 //! are in Simplified Chinese.
 
 pub mod admin;
+mod coverage_page;
 mod format;
 mod layout;
 pub mod locator_page;
 pub mod navigation;
 pub mod point_page;
 
+pub use coverage_page::coverage_page;
 pub use layout::{PageContext, error_page, layout};

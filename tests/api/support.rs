@@ -135,7 +135,7 @@ impl TestApp {
         let set_cookies =
             response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
         let body =
-            String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+            String::from_utf8_lossy(&response.into_body().collect().await.unwrap().to_bytes()).into_owned();
         Reply { status, location, set_cookies, body }
     }
 

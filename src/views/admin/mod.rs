@@ -1,6 +1,7 @@
 //! The staff pages (in Chinese, like the public ones): layout, login, points, history,
 //! accounts, import.
 
+mod coverage;
 mod edit;
 mod import;
 mod points;
@@ -8,6 +9,7 @@ mod users;
 
 use maud::{DOCTYPE, Markup, html};
 
+pub use coverage::{CoverageView, coverage_page};
 pub use edit::{EditView, edit_page};
 pub use import::{ImportPreview, import_done_page, import_page, import_result_page};
 pub use points::{PointFilter, history_page, points_page};
@@ -40,6 +42,7 @@ pub fn layout(title: &str, staff: Option<&Staff>, body: Markup) -> Markup {
                         nav.admin-nav aria-label="管理菜单" {
                             a href="/admin/points" { "服务点" }
                             a href="/admin/import" { "导入导出" }
+                            a href="/admin/coverage" { "覆盖分析" }
                             @if staff.user.role == Role::Admin { a href="/admin/users" { "账号" } }
                             a href="/" { "公众页面" }
                             form method="post" action="/admin/logout" {

@@ -1,0 +1,78 @@
+//! `legalmap coverage`: the coverage table on the terminal, and the gaps as GeoJSON.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context;
+
+use crate::config::{CoverageArgs, check_cell_m};
+use crate::coverage::{Coverage, Grid};
+use crate::db::Db;
+use crate::index::PointIndex;
+use crate::map::{MapSettings, TileSource};
+use crate::travel::Mode;
+
+pub async fn run(args: CoverageArgs) -> anyhow::Result<()> {
+    let model = args.travel.model().map_err(anyhow::Error::msg)?;
+    let cell_m = check_cell_m(args.cell_m).map_err(anyhow::Error::msg)?;
+    let modes: Vec<Mode> = match &args.mode {
+        Some(mode) => vec![mode.parse().map_err(anyhow::Error::msg)?],
+        None => Mode::ALL.to_vec(),
+    };
+    let db = Db::connect(&args.database.database_url).await?;
+    let points = db.active_points().await?;
+    db.close().await;
+    let map = MapSettings::new(TileSource::default());
+    let started = std::time::Instant::now();
+    let coverage = Coverage::compute(
+        Arc::new(Grid::new(map.district(), cell_m)),
+        Arc::new(PointIndex::build(points)),
+        model,
+    );
+    eprintln!("computed {} cells of {cell_m} m in {:.0?}", coverage.grid.inside_count(), started.elapsed());
+    for &mode in &modes {
+        print_table(&coverage, mode);
+        if let Some(output) = &args.output {
+            let path = if modes.len() > 1 { per_mode_path(output, mode) } else { output.clone() };
+            let json = serde_json::to_string(&coverage.gaps_geojson(mode))?;
+            std::fs::write(&path, json).with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("wrote the {mode} gaps to {}", path.display());
+        }
+    }
+    Ok(())
+}
+
+fn per_mode_path(output: &Path, mode: Mode) -> PathBuf {
+    let stem = output.file_stem().and_then(|s| s.to_str()).unwrap_or("gaps");
+    output.with_file_name(format!("{stem}-{mode}.geojson"))
+}
+
+fn print_table(coverage: &Coverage, mode: Mode) {
+    let s = coverage.summary(mode);
+    println!(
+        "\n{mode}: standard {:.1} km straight line; district {:.1} km²; within the standard {:.1}%; within 15 minutes {:.1}%; \
+         uncertain (nearest point is a town-centre estimate) {:.1} km²",
+        s.standard_radius_m / 1000.0,
+        s.area_km2,
+        s.standard_share * 100.0,
+        s.within_15_share * 100.0,
+        s.uncertain_area_km2
+    );
+    println!("{:<12} {:>10} {:>12} {:>12}", "town", "area km²", "standard %", "15 min %");
+    for town in &s.towns {
+        println!(
+            "{:<12} {:>10.1} {:>12.1} {:>12.1}",
+            town.town,
+            town.area_km2,
+            town.standard_share * 100.0,
+            town.within_15_share * 100.0
+        );
+    }
+    println!("farthest from any point:");
+    for far in &s.farthest {
+        println!(
+            "  {:.5},{:.5}  {:.0} m to {} ({})",
+            far.lon, far.lat, far.distance_m, far.nearest_name, far.nearest_code
+        );
+    }
+}

@@ -1,0 +1,128 @@
+//! `/admin/coverage`: the circle's coverage for staff, its gaps on a map, where new points
+//! would help most, and the residential places upload.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Multipart, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::Staff;
+use super::import::decode_upload;
+use super::session::check_csrf;
+use crate::app::AppState;
+use crate::coverage::places::{Place, place_summary, read_places};
+use crate::coverage::sites::{Demand, MAX_SITES};
+use crate::error::PageError;
+use crate::routes::params::parse_mode;
+use crate::travel::Mode;
+use crate::views::admin::{self, CoverageView};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CoverageParams {
+    mode: Option<String>,
+    /// How many new sites to suggest.
+    k: Option<String>,
+}
+
+fn mode_and_k(params: &CoverageParams) -> (Mode, usize) {
+    let mode = parse_mode(params.mode.as_deref()).unwrap_or(Mode::Walk);
+    let k = params.k.as_deref().and_then(|k| k.parse().ok()).unwrap_or(5).clamp(1, MAX_SITES);
+    (mode, k)
+}
+
+pub async fn coverage_page(
+    State(state): State<AppState>,
+    staff: Staff,
+    params: Result<Query<CoverageParams>, QueryRejection>,
+) -> Result<Response, PageError> {
+    let params = params.map(|Query(p)| p).unwrap_or_default();
+    render(&state, &staff, &params, None, StatusCode::OK).await
+}
+
+async fn render(
+    state: &AppState,
+    staff: &Staff,
+    params: &CoverageParams,
+    problems: Option<Vec<String>>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let (mode, k) = mode_and_k(params);
+    let coverage = state.current_coverage().await;
+    let places: Vec<Place> = state.db.places().await?;
+    let demand = if places.is_empty() { Demand::Area } else { Demand::Places(&places) };
+    let summary = coverage.summary(mode);
+    let suggestions = coverage.suggest_sites(mode, k, demand);
+    let least_loss = coverage.least_loss_points(mode, 5, demand);
+    let place_figures =
+        (!places.is_empty()).then(|| place_summary(&coverage.index, &state.travel, &places, mode));
+    let (south_west, north_east) = coverage.grid.extent();
+    let view = CoverageView {
+        staff,
+        mode,
+        k,
+        summary: &summary,
+        suggestions: &suggestions,
+        least_loss: &least_loss,
+        places: place_figures.as_ref(),
+        problems: problems.as_deref().unwrap_or_default(),
+        tiles: &state.map.tiles,
+        overlay_bounds: (state.map.to_display(south_west), state.map.to_display(north_east)),
+        suggestions_on_map: suggestions
+            .iter()
+            .map(|s| state.map.to_display(crate::domain::LonLat::clamped(s.lon, s.lat)))
+            .collect(),
+    };
+    Ok((status, admin::coverage_page(&view)).into_response())
+}
+
+/// The grid as an image for the map overlay.
+pub async fn cells_png(
+    State(state): State<AppState>,
+    _staff: Staff,
+    params: Result<Query<CoverageParams>, QueryRejection>,
+) -> Response {
+    let params = params.map(|Query(p)| p).unwrap_or_default();
+    let (mode, _) = mode_and_k(&params);
+    let coverage = state.current_coverage().await;
+    ([(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "no-cache")], coverage.png(mode))
+        .into_response()
+}
+
+/// Replaces the residential places with an uploaded CSV (`name,lon,lat,datum[,population]`);
+/// a file with any bad row stores nothing and lists every problem.
+pub async fn upload_places(
+    State(state): State<AppState>,
+    staff: Staff,
+    mut multipart: Multipart,
+) -> Result<Response, PageError> {
+    let (mut csrf, mut file) = (None, None);
+    while let Ok(Some(field)) = multipart.next_field().await {
+        match field.name().unwrap_or("") {
+            "csrf" => csrf = field.text().await.ok(),
+            "file" => file = field.bytes().await.ok(),
+            _ => {}
+        }
+    }
+    check_csrf(&staff, csrf.as_deref())?;
+    let params = CoverageParams::default();
+    let refuse = |problems: Vec<String>| {
+        render(&state, &staff, &params, Some(problems), StatusCode::UNPROCESSABLE_ENTITY)
+    };
+    let Some(bytes) = file.filter(|bytes| !bytes.is_empty()) else {
+        return refuse(vec!["请选择一个 CSV 文件。".into()]).await;
+    };
+    let text = match decode_upload(&bytes) {
+        Ok((text, _)) => text,
+        Err(message) => return refuse(vec![message]).await,
+    };
+    match read_places(text.as_bytes(), |at| state.map.in_district(at)) {
+        Ok(places) => {
+            state.db.replace_places(&places, &staff.user.username).await?;
+            Ok(Redirect::to("/admin/coverage").into_response())
+        }
+        Err(errors) => {
+            refuse(errors.iter().map(|e| format!("第 {} 行：{}", e.line, e.reason)).collect()).await
+        }
+    }
+}
