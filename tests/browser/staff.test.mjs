@@ -69,6 +69,17 @@ test('drag a marker, save, and the public map shows the new place', async () => 
   assert.ok(Math.abs(onMap.lat - after.lat) < 1e-6 && Math.abs(onMap.lon - after.lon) < 1e-6, 'public map data moved');
   assert.ok(await page.locator('#map .pin').count() >= 1, 'the marker is drawn');
   await shot(page, 'staff-edit-public-after');
+
+  // The coverage page draws the grid over the map, with the suggested sites.
+  await page.goto(`${server.url}/admin/coverage?mode=bike&k=3`);
+  await page.waitForSelector('#coverage-map[data-ready=true]');
+  const overlay = await page.evaluate(() => {
+    const image = document.querySelector('#coverage-map img.leaflet-image-layer');
+    return image && { loaded: image.complete && image.naturalWidth > 0, width: image.naturalWidth };
+  });
+  assert.ok(overlay?.loaded, `the coverage image is drawn: ${JSON.stringify(overlay)}`);
+  assert.equal(await page.locator('#coverage-map .suggestion').count(), 3);
+  await shot(page, 'staff-coverage');
   assert.deepEqual(problems, []);
   await context.close();
 });
