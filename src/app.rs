@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 use axum::Router;
-use axum::http::{Method, StatusCode, Uri};
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::net::TcpListener;
@@ -58,6 +58,14 @@ impl AppState {
         self.coverage.for_index(self.index()).await
     }
 
+    /// The uploaded residential places' figures per mode (`Mode::ALL` order), for the current
+    /// index snapshot; empty without places.
+    pub async fn current_place_summaries(
+        &self,
+    ) -> Result<Arc<Vec<crate::coverage::places::PlaceSummary>>, DbError> {
+        self.coverage.place_summaries(self.index(), self.db.places()).await
+    }
+
     /// The current index snapshot.
     pub fn index(&self) -> Arc<PointIndex> {
         self.index.load_full()
@@ -105,8 +113,23 @@ pub fn router(state: AppState) -> Router {
         .route("/api/{*rest}", get(api_not_found).fallback(api_not_found))
         .fallback(page_not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::map_response(security_headers))
         .layer(CompressionLayer::new())
         .with_state(state)
+}
+
+/// Defence in depth for every response: scripts only from this server (data can never run as
+/// code even if it slipped into a page), images also from the configured tile server (any
+/// HTTP(S) origin), no framing, no MIME sniffing.
+async fn security_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    let policy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+                  img-src 'self' data: https: http:; connect-src 'self'; frame-ancestors 'none'; \
+                  base-uri 'self'; form-action 'self'";
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(policy));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    response
 }
 
 /// Serves `router(state)` on `listener` until `shutdown` completes, then finishes the

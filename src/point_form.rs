@@ -10,6 +10,9 @@ use crate::domain::{
 };
 use crate::points_csv::check_phone;
 
+/// Moves shorter than this (metres) are rounding of the displayed coordinates, not moves.
+const SAME_PLACE_M: f64 = 0.05;
+
 /// The form as posted: text, checked by [`Draft::from_form`].
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct PointForm {
@@ -174,10 +177,13 @@ impl Draft {
 
         let record = match (code, town, kind, area_type, location) {
             (Some(code), Some(town), Some(kind), Some(area_type), Some(location)) if problems.is_empty() => {
-                let moved = moved_m.is_none_or(|m| m > 0.0);
-                let (location_quality, source) = match existing {
-                    Some(point) if !moved => (point.record.location_quality, point.record.source.clone()),
-                    _ => (LocationQuality::Surveyed, format!("staff: {actor}")),
+                // The form shows coordinates to 7 decimals (about 1 cm): reading them back is not a move.
+                let moved = moved_m.is_none_or(|m| m > SAME_PLACE_M);
+                let (location, location_quality, source) = match existing {
+                    Some(point) if !moved => {
+                        (point.record.location, point.record.location_quality, point.record.source.clone())
+                    }
+                    _ => (location, LocationQuality::Surveyed, format!("staff: {actor}")),
                 };
                 Some(PointRecord {
                     code,

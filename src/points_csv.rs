@@ -95,23 +95,37 @@ pub fn write_points<'a>(
         let (lon, lat) = (record.location.lon().to_string(), record.location.lat().to_string());
         writer.write_record([
             record.code.as_str(),
-            &record.name,
+            &defuse_formula(&record.name),
             &record.town_code,
-            &record.town,
+            &defuse_formula(&record.town),
             record.kind.as_str(),
-            record.address.as_deref().unwrap_or(""),
-            record.phone.as_deref().unwrap_or(""),
-            record.hours.as_deref().unwrap_or(""),
+            &defuse_formula(record.address.as_deref().unwrap_or("")),
+            &defuse_formula(record.phone.as_deref().unwrap_or("")),
+            &defuse_formula(record.hours.as_deref().unwrap_or("")),
             &lon,
             &lat,
             Datum::Wgs84.as_str(),
             record.location_quality.as_str(),
-            &record.source,
+            &defuse_formula(&record.source),
             record.area_type.as_str(),
         ])?;
     }
     writer.flush()?;
     Ok(())
+}
+
+/// Spreadsheets run a cell starting with `=`, `+`, `-` or `@` as a formula; the usual defence
+/// is a leading apostrophe, which Excel hides. Reading strips it again (see `field`).
+fn defuse_formula(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@']) { format!("'{value}").into() } else { value.into() }
+}
+
+/// Undoes [`defuse_formula`].
+fn restore_formula(value: &str) -> &str {
+    match value.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
+        _ => value,
+    }
 }
 
 /// Where each known column sits in the file.
@@ -147,7 +161,9 @@ fn column_positions(header: &csv::StringRecord) -> Result<ColumnPositions, Vec<R
 }
 
 fn parse_row(row: &csv::StringRecord, columns: &ColumnPositions) -> Result<PointRecord, Vec<String>> {
-    let field = |name: &str| columns.get(name).and_then(|&i| row.get(i)).map(str::trim).unwrap_or("");
+    let field = |name: &str| {
+        columns.get(name).and_then(|&i| row.get(i)).map(str::trim).map(restore_formula).unwrap_or("")
+    };
     let optional = |name: &str| Some(field(name)).filter(|v| !v.is_empty()).map(str::to_owned);
     let mut reasons = Vec::new();
     let mut required = |name: &str| {

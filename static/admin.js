@@ -43,6 +43,12 @@
 /* Coverage page: the grid image over the map, the district outline, points, suggestions. */
 (function () {
   'use strict';
+  /** Names come from the data: give Leaflet a text node, never an HTML string. */
+  function textNode(text) {
+    var span = document.createElement('span');
+    span.textContent = text;
+    return span;
+  }
   var element = document.getElementById('coverage-map');
   if (!element || !window.L) { return; }
   var data = element.dataset;
@@ -55,7 +61,7 @@
     L.polygon(mapData.outline.map(function (p) { return [p[1], p[0]]; }), { color: '#0b4f9c', weight: 2, fill: false, interactive: false }).addTo(map);
     mapData.points.forEach(function (point) {
       L.circleMarker([point.lat, point.lon], { radius: 3, color: point.estimate ? '#6b4e00' : '#0b4f9c', weight: 1, fillOpacity: 0.9 })
-        .bindTooltip(point.name).addTo(map);
+        .bindTooltip(textNode(point.name)).addTo(map);
     });
     JSON.parse(data.suggestions || '[]').forEach(function (p, i) {
       L.marker([p[1], p[0]], {

@@ -1,22 +1,43 @@
-//! Coverage is computed once per index snapshot and kept until the points change.
+//! Coverage is computed once per index snapshot and kept until the points change; so are the
+//! figures of the uploaded residential places (also dropped when places are uploaded).
 
-use std::sync::{Arc, Mutex};
+use std::future::Future;
+use std::sync::{Arc, Mutex, MutexGuard};
 
+use super::places::{Place, PlaceSummary, place_summary};
 use super::{Coverage, Grid};
+use crate::db::points::DbError;
 use crate::index::PointIndex;
-use crate::travel::TravelModel;
+use crate::travel::{Mode, TravelModel};
 
-/// The district's grid (fixed) and the coverage of the latest index snapshot.
+/// The places' figures per mode (in `Mode::ALL` order), and the snapshot they were computed for.
+type PlacesFor = (Arc<PointIndex>, Arc<Vec<PlaceSummary>>);
+
+/// The district's grid (fixed), and what was computed for the latest index snapshot.
 #[derive(Debug)]
 pub struct CoverageCache {
     grid: Arc<Grid>,
     model: TravelModel,
     latest: Mutex<Option<Arc<Coverage>>>,
+    places: Mutex<Option<PlacesFor>>,
+    /// Held while computing, so that requests arriving together after a change wait for one
+    /// computation instead of each running their own on the server's few cores.
+    computing: tokio::sync::Mutex<()>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl CoverageCache {
     pub fn new(grid: Grid, model: TravelModel) -> Self {
-        Self { grid: Arc::new(grid), model, latest: Mutex::new(None) }
+        Self {
+            grid: Arc::new(grid),
+            model,
+            latest: Mutex::new(None),
+            places: Mutex::new(None),
+            computing: tokio::sync::Mutex::new(()),
+        }
     }
 
     /// The coverage of `index`: the cached one if it was computed for this very snapshot, else
@@ -25,17 +46,61 @@ impl CoverageCache {
         if let Some(cached) = self.cached(&index) {
             return cached;
         }
+        let _computing = self.computing.lock().await;
+        if let Some(cached) = self.cached(&index) {
+            return cached;
+        }
         let (grid, model) = (Arc::clone(&self.grid), self.model);
         let computed = tokio::task::spawn_blocking(move || Coverage::compute(grid, index, model))
             .await
             .map(Arc::new)
             .expect("coverage computation does not panic");
-        *self.latest.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(Arc::clone(&computed));
+        *lock(&self.latest) = Some(Arc::clone(&computed));
         computed
     }
 
     fn cached(&self, index: &Arc<PointIndex>) -> Option<Arc<Coverage>> {
-        let latest = self.latest.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        latest.as_ref().filter(|coverage| Arc::ptr_eq(&coverage.index, index)).cloned()
+        lock(&self.latest).as_ref().filter(|coverage| Arc::ptr_eq(&coverage.index, index)).cloned()
+    }
+
+    /// The places' figures for every mode (`Mode::ALL` order), from `load`ed places, cached for
+    /// this snapshot. Empty when there are no places.
+    pub async fn place_summaries(
+        &self,
+        index: Arc<PointIndex>,
+        load: impl Future<Output = Result<Vec<Place>, DbError>>,
+    ) -> Result<Arc<Vec<PlaceSummary>>, DbError> {
+        if let Some(cached) = self.cached_places(&index) {
+            return Ok(cached);
+        }
+        let _computing = self.computing.lock().await;
+        if let Some(cached) = self.cached_places(&index) {
+            return Ok(cached);
+        }
+        let places = load.await?;
+        let (for_index, model) = (Arc::clone(&index), self.model);
+        let summaries = tokio::task::spawn_blocking(move || {
+            if places.is_empty() {
+                return Vec::new();
+            }
+            Mode::ALL.iter().map(|&mode| place_summary(&for_index, &model, &places, mode)).collect()
+        })
+        .await
+        .map(Arc::new)
+        .expect("place figures do not panic");
+        *lock(&self.places) = Some((index, Arc::clone(&summaries)));
+        Ok(summaries)
+    }
+
+    fn cached_places(&self, index: &Arc<PointIndex>) -> Option<Arc<Vec<PlaceSummary>>> {
+        lock(&self.places)
+            .as_ref()
+            .filter(|(cached, _)| Arc::ptr_eq(cached, index))
+            .map(|(_, s)| Arc::clone(s))
+    }
+
+    /// Drops the places' figures (new places were uploaded).
+    pub fn forget_places(&self) {
+        *lock(&self.places) = None;
     }
 }

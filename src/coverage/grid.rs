@@ -153,6 +153,14 @@ impl Grid {
         on_grid.then_some((row as usize, col as usize))
     }
 
+    /// The (row, col) a position falls in, extended beyond the grid (negative or past the end),
+    /// so a point just outside still reaches the cells its disc covers.
+    pub fn cell_of_unbounded(&self, position: LonLat) -> (isize, isize) {
+        let col = ((position.lon() - self.origin.lon()) / self.lon_step_deg).floor();
+        let row = ((position.lat() - self.origin.lat()) / self.lat_step_deg).floor();
+        (row.clamp(-1e9, 1e9) as isize, col.clamp(-1e9, 1e9) as isize)
+    }
+
     /// Half-widths (in columns) of a disc of `radius_m` for each row offset -n..=n: the cells
     /// whose centres are within the radius of a cell's centre.
     pub fn disc(&self, radius_m: f64) -> Vec<(isize, isize)> {

@@ -70,6 +70,13 @@ pub fn read_places(
             Err(reason) => errors.push(RowError { line, reason }),
         }
     }
+    // Weighting needs every place's population or none (a blank would silently weigh 0).
+    if places.iter().any(|p| p.population.is_some()) && places.iter().any(|p| p.population.is_none()) {
+        errors.push(RowError {
+            line: 0,
+            reason: "有的行填写了人口、有的没有：请都填写（不知道可填 0），或都不填".into(),
+        });
+    }
     if places.len() > MAX_PLACES {
         errors.push(RowError { line: 0, reason: format!("最多 {MAX_PLACES} 个地点") });
     }

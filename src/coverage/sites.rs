@@ -92,7 +92,9 @@ impl Coverage {
                 }
             }
             let Some((gain, row, col)) = best else { break };
-            for_each_in_disc(grid.cols, grid.rows, row, col, &disc, |index| remaining[index] = 0.0);
+            for_each_in_disc(grid.cols, grid.rows, (row as isize, col as isize), &disc, |index| {
+                remaining[index] = 0.0
+            });
             let at: LonLat = grid.centre(row, col);
             let cumulative_gain = suggestions.last().map_or(0.0, |s| s.cumulative_gain) + gain;
             suggestions.push(Suggestion { lon: at.lon(), lat: at.lat(), gain, cumulative_gain });
@@ -125,26 +127,25 @@ impl Coverage {
             }
         };
         let points = self.index.points();
-        let cell_of_point: Vec<Option<(usize, usize)>> =
-            points.iter().map(|p| grid.cell_of(p.record.location)).collect();
+        // Points outside the grid still cover the cells their disc reaches.
+        let cell_of_point: Vec<(isize, isize)> =
+            points.iter().map(|p| grid.cell_of_unbounded(p.record.location)).collect();
         let mut covering = vec![0u16; grid.cols * grid.rows];
-        for &(row, col) in cell_of_point.iter().flatten() {
-            for_each_in_disc(grid.cols, grid.rows, row, col, &disc, |index| {
+        for &centre in &cell_of_point {
+            for_each_in_disc(grid.cols, grid.rows, centre, &disc, |index| {
                 covering[index] = covering[index].saturating_add(1)
             });
         }
         let mut losses: Vec<PointLoss> = points
             .iter()
             .zip(&cell_of_point)
-            .map(|(point, cell)| {
+            .map(|(point, &centre)| {
                 let mut loss = 0.0;
-                if let Some((row, col)) = *cell {
-                    for_each_in_disc(grid.cols, grid.rows, row, col, &disc, |index| {
-                        if covering[index] == 1 {
-                            loss += all[index];
-                        }
-                    });
-                }
+                for_each_in_disc(grid.cols, grid.rows, centre, &disc, |index| {
+                    if covering[index] == 1 {
+                        loss += all[index];
+                    }
+                });
                 PointLoss {
                     code: point.record.code.to_string(),
                     name: point.record.name.clone(),
@@ -196,22 +197,21 @@ fn disc_sum(
     sum
 }
 
+/// Visits the grid cells of the disc centred on `(row, col)`, which may lie off the grid.
 fn for_each_in_disc(
     cols: usize,
     rows: usize,
-    row: usize,
-    col: usize,
+    (row, col): (isize, isize),
     disc: &[(isize, isize)],
     mut visit: impl FnMut(usize),
 ) {
     for &(dy, half) in disc {
-        let r = row as isize + dy;
-        if r < 0 || r >= rows as isize {
+        let r = row + dy;
+        let (first, last) = (col - half, col + half);
+        if r < 0 || r >= rows as isize || last < 0 || first >= cols as isize {
             continue;
         }
-        let first = (col as isize - half).max(0) as usize;
-        let last = ((col as isize + half) as usize).min(cols - 1);
-        for c in first..=last {
+        for c in first.max(0) as usize..=(last as usize).min(cols - 1) {
             visit(r as usize * cols + c);
         }
     }

@@ -29,7 +29,7 @@ impl TryFrom<UserRow> for StaffUser {
     }
 }
 
-/// Failed logins within the throttling window.
+/// Login attempts not (yet) followed by a success, within the throttling window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecentFailures {
     pub for_username: i64,
@@ -184,45 +184,42 @@ impl Db {
         Ok(())
     }
 
-    /// Notes a failed login.
-    pub async fn record_login_failure(
+    /// Notes a login attempt and counts the attempts since `since_unix` for this name and from
+    /// this address, this one included, in one transaction: parallel attempts each see the
+    /// others, so throttling cannot be raced. Older rows are pruned. A successful login then
+    /// clears the name's rows ([`Db::clear_login_failures`]); the others stay as failures.
+    pub async fn record_login_attempt(
         &self,
         username: &str,
         address: &str,
         now_unix: i64,
-    ) -> Result<(), DbError> {
+        since_unix: i64,
+    ) -> Result<RecentFailures, DbError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query!("DELETE FROM login_failures WHERE at_unix < ?", since_unix).execute(&mut *tx).await?;
         sqlx::query!(
             "INSERT INTO login_failures (username, address, at_unix) VALUES (?, ?, ?)",
             username,
             address,
             now_unix
         )
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(())
-    }
-
-    /// Failed logins since `since_unix`, for this name and from this address.
-    pub async fn recent_login_failures(
-        &self,
-        username: &str,
-        address: &str,
-        since_unix: i64,
-    ) -> Result<RecentFailures, DbError> {
         let for_username = sqlx::query_scalar!(
             r#"SELECT count(*) AS "n!: i64" FROM login_failures WHERE username = ? AND at_unix >= ?"#,
             username,
             since_unix
         )
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await?;
         let from_address = sqlx::query_scalar!(
             r#"SELECT count(*) AS "n!: i64" FROM login_failures WHERE address = ? AND at_unix >= ?"#,
             address,
             since_unix
         )
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(RecentFailures { for_username, from_address })
     }
 

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::params::{ApiQuery, parse_mode};
 use crate::app::AppState;
 use crate::coverage::ModeSummary;
-use crate::coverage::places::{PlaceSummary, place_summary};
+use crate::coverage::places::PlaceSummary;
 use crate::error::AppError;
 use crate::travel::Mode;
 use crate::views::{PageContext, coverage_page};
@@ -26,10 +26,35 @@ pub struct ModeParam {
 pub struct CoverageResponse {
     /// The modes asked for (all three when `mode` is left out).
     pub district: Vec<ModeSummary>,
-    /// Per residential place and weighted by population, when staff uploaded places.
-    pub places: Option<Vec<PlaceSummary>>,
+    /// Weighted by the residential places staff uploaded (totals only: the places themselves
+    /// stay on the staff side); `None` without places.
+    pub places: Option<Vec<PlaceTotals>>,
     /// "area" without uploaded places: the share of the district's area is the measure.
     pub measure: &'static str,
+}
+
+/// The places' figures for one mode, without the places.
+#[derive(Debug, Serialize)]
+pub struct PlaceTotals {
+    pub mode: Mode,
+    pub weighted_by: &'static str,
+    pub places: usize,
+    pub total_weight: f64,
+    pub standard_share: f64,
+    pub within_15_share: f64,
+}
+
+impl From<&PlaceSummary> for PlaceTotals {
+    fn from(summary: &PlaceSummary) -> Self {
+        Self {
+            mode: summary.mode,
+            weighted_by: summary.weighted_by,
+            places: summary.places.len(),
+            total_weight: summary.total_weight,
+            standard_share: summary.standard_share,
+            within_15_share: summary.within_15_share,
+        }
+    }
 }
 
 pub async fn coverage_figures(
@@ -41,9 +66,9 @@ pub async fn coverage_figures(
         None => Mode::ALL.to_vec(),
     };
     let coverage = state.current_coverage().await;
-    let places = state.db.places().await?;
-    let place_figures = (!places.is_empty()).then(|| {
-        modes.iter().map(|&mode| place_summary(&coverage.index, &state.travel, &places, mode)).collect()
+    let summaries = state.current_place_summaries().await?;
+    let place_figures = (!summaries.is_empty()).then(|| {
+        summaries.iter().filter(|summary| modes.contains(&summary.mode)).map(PlaceTotals::from).collect()
     });
     Ok(Json(CoverageResponse {
         district: modes.iter().map(|&mode| coverage.summary(mode)).collect(),

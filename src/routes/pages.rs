@@ -10,7 +10,7 @@ use axum::routing::get;
 use maud::Markup;
 use serde::{Deserialize, Serialize};
 
-use super::params::{ApiQuery, OriginParams, parse_mode};
+use super::params::{ApiQuery, OriginParams, local_path, parse_mode};
 use crate::app::AppState;
 use crate::domain::{PointCode, ServicePoint};
 use crate::error::AppError;
@@ -291,13 +291,13 @@ async fn set_text_size(query: Result<ApiQuery<TextSizeParams>, AppError>) -> Res
         Err(_) => (false, None),
     };
     // Only paths on this site: never an open redirect.
-    let return_to = return_to.filter(|to| to.starts_with('/') && !to.starts_with("//") && !to.contains('\\'));
+    let return_to = return_to.as_deref().and_then(local_path);
     let cookie = if large {
         format!("{TEXT_SIZE_COOKIE}=large; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly")
     } else {
         format!("{TEXT_SIZE_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax; HttpOnly")
     };
-    let mut response = Redirect::to(return_to.as_deref().unwrap_or("/")).into_response();
+    let mut response = Redirect::to(return_to.unwrap_or("/")).into_response();
     if let Ok(value) = cookie.parse() {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }

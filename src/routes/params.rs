@@ -124,3 +124,13 @@ fn optional_number(name: &str, raw: Option<&str>) -> Result<Option<f64>, AppErro
         ))
     }
 }
+
+/// `raw` if it is a path on this site that is safe to redirect to: starts with one `/`, and
+/// has no backslash, whitespace or control character (browsers drop tabs and newlines, which
+/// would turn `/\t/evil.example` into `//evil.example`; a newline cannot go in a header).
+pub fn local_path(raw: &str) -> Option<&str> {
+    let safe = raw.starts_with('/')
+        && !raw.starts_with("//")
+        && !raw.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control());
+    safe.then_some(raw)
+}

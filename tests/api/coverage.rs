@@ -99,6 +99,10 @@ async fn residential_places_weigh_the_figures_and_bad_uploads_store_nothing() {
         ("name,lon,lat,datum\n甲,121.80,28.64,wgs84\n", "不在黄岩区界内"),
         ("name,lon,lat,datum,population\n甲,121.26,28.64,wgs84,-5\n", "人口“-5”"),
         ("name,lon,lat,datum\n", "文件没有数据行"),
+        (
+            "name,lon,lat,datum,population\n甲,121.26,28.64,wgs84,5\n乙,121.26,28.64,wgs84,\n",
+            "有的行填写了人口",
+        ),
     ] {
         let reply = upload_places(&app, &session, csv).await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{csv}");
@@ -114,6 +118,7 @@ async fn residential_places_weigh_the_figures_and_bad_uploads_store_nothing() {
     assert_eq!(figures["measure"], "area and places");
     let places = &figures["places"][0];
     assert_eq!(places["weighted_by"], "population");
+    assert_eq!(places["places"], 2, "the public API gives totals, not the places");
     assert!((places["standard_share"].as_f64().unwrap() - 0.9).abs() < 1e-9, "{places}");
     let page = app.get_as(&session, "/admin/coverage?mode=walk").await;
     assert!(page.body.contains("已上传 2 个居民点") && page.body.contains("百花小区"));

@@ -119,3 +119,26 @@ fn a_missing_file_is_a_clear_error() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("cannot open /nonexistent/points.csv"));
 }
+
+#[tokio::test]
+async fn spreadsheet_formulas_are_defused_in_exports_and_restored_on_import() {
+    let app = TestApp::new().await;
+    let file = app._dir.path().join("formula.csv");
+    let csv = format!(
+        "{HEADER}\n331003001001,=HYPERLINK(\"http://x\"),331003001,东城街道,community,,+86 576 8400 0000,,121.268439,28.644744,gcj02,geocoded,test\n"
+    );
+    std::fs::write(&file, csv).unwrap();
+    assert!(legalmap(&["import", file.to_str().unwrap()], &app.database_url).status.success());
+    let exported = app._dir.path().join("export.csv");
+    assert!(
+        legalmap(&["export", "--output", exported.to_str().unwrap()], &app.database_url).status.success()
+    );
+    let text = std::fs::read_to_string(&exported).unwrap();
+    assert!(
+        text.contains("\"'=HYPERLINK(\"\"http://x\"\")\"") && text.contains(",'+86 576 8400 0000,"),
+        "{}",
+        &text[..400]
+    );
+    let reimport = legalmap(&["import", exported.to_str().unwrap()], &app.database_url);
+    assert!(String::from_utf8_lossy(&reimport.stdout).contains("0 added, 0 changed, 346 unchanged"));
+}

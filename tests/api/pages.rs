@@ -294,3 +294,14 @@ async fn static_files_are_cached_for_a_year_and_compressed() {
     let (status, _, _) = app.get_raw("/static/app.0000000000000000.js").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = TestApp::new().await;
+    for uri in ["/", "/api/v1/nearest?lat=28.6&lon=121.2", "/no-such-page"] {
+        let response = app.send(Request::builder().uri(uri).body(Body::empty()).unwrap()).await;
+        let csp = response.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_owned();
+        assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"), "{uri}: {csp}");
+        assert_eq!(response.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    }
+}

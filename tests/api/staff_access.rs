@@ -230,3 +230,55 @@ async fn an_idle_session_expires() {
     assert_eq!(expired.status, StatusCode::SEE_OTHER);
     assert!(expired.location.unwrap().starts_with("/admin/login"));
 }
+
+#[tokio::test]
+async fn parallel_guesses_cannot_outrun_the_throttle() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt;
+
+    let app = TestApp::new().await;
+    app.create_staff("chen", Role::Editor).await;
+    let page = app.get_anonymous("/admin/login").await;
+    let cookie = page
+        .set_cookies
+        .iter()
+        .find(|c| c.starts_with("legalmap_login_csrf="))
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let body =
+        format!("csrf={}&username=chen&password=guess-guess-guess", crate::support::csrf_in(&page.body));
+    let mut guesses = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let (router, cookie, body) = (app.router(), cookie.clone(), body.clone());
+        guesses.spawn(async move {
+            let request = Request::post("/admin/login")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("cookie", cookie)
+                .body(Body::from(body))
+                .unwrap();
+            router.oneshot(request).await.unwrap().status()
+        });
+    }
+    let statuses = guesses.join_all().await;
+    let checked = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+    assert!(checked <= 5, "{checked} of 20 parallel guesses had their password checked");
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count(), 20 - checked);
+}
+
+#[tokio::test]
+async fn return_paths_with_hidden_characters_do_not_redirect_away_or_fail() {
+    let app = TestApp::new().await;
+    for evil in ["/%09/evil.example", "/%0A/evil.example", "/%5C%5Cevil.example", "/%20/evil.example"] {
+        let reply = app.get_anonymous(&format!("/text-size?large=1&return_to={evil}")).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{evil}");
+        assert_eq!(reply.location.as_deref(), Some("/"), "{evil}");
+    }
+    app.create_staff("chen", Role::Editor).await;
+    let page = app.get_anonymous("/admin/login?next=/admin%0A").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(r#"name="next" value="/admin/points""#));
+}

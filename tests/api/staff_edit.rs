@@ -284,3 +284,41 @@ async fn verification_shows_on_the_public_page() {
     let stale = post(&app, &session, &format!("{URI}/verify"), &[("version", "1".into())]).await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
 }
+
+#[tokio::test]
+async fn saving_other_fields_keeps_the_location_and_its_quality() {
+    let app = TestApp::new().await;
+    let session = app.staff("chen", Role::Editor).await;
+    let estimate = "331003107202"; // a town-centre placeholder
+    let uri = format!("/admin/points/{estimate}");
+    // The form as the edit page fills it (coordinates to 7 decimals), with a phone number added.
+    let page = app.get_as(&session, &uri).await;
+    let value = |name: &str| {
+        page.body
+            .split(&format!("name=\"{name}\" value=\""))
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    let fields = [
+        ("version", value("version")),
+        ("name", value("name")),
+        ("kind", "village".to_owned()),
+        ("area_type", "rural".to_owned()),
+        ("lat", value("lat")),
+        ("lon", value("lon")),
+        ("crs", "wgs84".to_owned()),
+        ("phone", "0576-84111111".to_owned()),
+        ("action", "save".to_owned()),
+    ];
+    let before = stored(&app, estimate).await;
+    assert_eq!(post(&app, &session, &uri, &fields).await.status, StatusCode::SEE_OTHER);
+    let after = stored(&app, estimate).await;
+    assert_eq!(after.record.location, before.record.location, "not moved by rounding");
+    assert_eq!(after.record.location_quality.as_str(), "town_centre", "still an estimate");
+    assert_eq!(after.record.source, before.record.source);
+    assert_eq!(after.record.phone.as_deref(), Some("0576-84111111"));
+}

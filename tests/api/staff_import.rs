@@ -33,6 +33,11 @@ async fn upload(app: &TestApp, session: &Session, bytes: &[u8], retire_missing: 
     app.send_from(request, [127, 0, 0, 1]).await
 }
 
+/// The value of a hidden input of the dry-run page.
+fn hidden(page: &str, name: &str) -> String {
+    page.split(&format!("name=\"{name}\" value=\"")).nth(1).unwrap().split('"').next().unwrap().to_owned()
+}
+
 /// The hidden content of the dry-run page, as the apply form would post it back.
 fn previewed_content(page: &str) -> String {
     let inner =
@@ -90,9 +95,10 @@ async fn the_nbs_2021_update_adds_three_communities_and_retires_two_villages() {
     );
 
     let content = previewed_content(page);
-    let applied = app
-        .post_as(Some(&session), "/admin/import/apply", &[("content", &content), ("retire_missing", "1")])
-        .await;
+    let fingerprint = hidden(page, "fingerprint");
+    let fields =
+        [("content", content.as_str()), ("retire_missing", "1"), ("fingerprint", fingerprint.as_str())];
+    let applied = app.post_as(Some(&session), "/admin/import/apply", &fields).await;
     assert_eq!(applied.status, StatusCode::OK);
     assert!(applied.body.contains("新增 3 个，修改 0 个，撤销 2 个"));
     let (_, points) = app.get_json("/api/v1/points").await;
@@ -146,7 +152,14 @@ async fn a_gbk_file_from_excel_is_read_correctly() {
     assert!(reply.body.contains("331003001001 百花社区：name"));
 
     let content = previewed_content(&reply.body);
-    let applied = app.post_as(Some(&session), "/admin/import/apply", &[("content", &content)]).await;
+    let fingerprint = hidden(&reply.body, "fingerprint");
+    let applied = app
+        .post_as(
+            Some(&session),
+            "/admin/import/apply",
+            &[("content", &content), ("fingerprint", &fingerprint)],
+        )
+        .await;
     assert!(applied.body.contains("修改 1 个"));
     let (_, feature) = app.get_json("/api/v1/points/331003001001").await;
     assert_eq!(feature["properties"]["name"], "百花社区");
@@ -175,4 +188,42 @@ async fn exports_open_in_excel_and_as_geojson() {
     let reply = app.get_as(&session, "/admin/export.geojson").await;
     let geojson: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
     assert_eq!(geojson["features"].as_array().unwrap().len(), 346);
+}
+
+#[tokio::test]
+async fn an_edit_between_dry_run_and_apply_sends_the_importer_back_to_the_preview() {
+    let app = TestApp::new().await;
+    let session = app.staff("chen", Role::Editor).await;
+    let csv =
+        export(&app, &session).await.trim_start_matches('\u{feff}').replace("百花社区居委会", "百花社区");
+    let dry_run = upload(&app, &session, csv.as_bytes(), false).await;
+    let (content, fingerprint) = (previewed_content(&dry_run.body), hidden(&dry_run.body, "fingerprint"));
+    // A colleague verifies another point meanwhile.
+    let colleague = app.staff("wang", Role::Editor).await;
+    let verified =
+        app.post_as(Some(&colleague), "/admin/points/331003001002/verify", &[("version", "1")]).await;
+    assert_eq!(verified.status, StatusCode::SEE_OTHER);
+    let refused = app
+        .post_as(
+            Some(&session),
+            "/admin/import/apply",
+            &[("content", &content), ("fingerprint", &fingerprint)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::OK);
+    assert!(refused.body.contains("预览之后服务点已被修改"));
+    let (_, feature) = app.get_json("/api/v1/points/331003001001").await;
+    assert_eq!(feature["properties"]["name"], "百花社区居委会", "nothing applied");
+    // The new preview carries the new fingerprint and applies.
+    let again = app
+        .post_as(
+            Some(&session),
+            "/admin/import/apply",
+            &[
+                ("content", &previewed_content(&refused.body)),
+                ("fingerprint", &hidden(&refused.body, "fingerprint")),
+            ],
+        )
+        .await;
+    assert!(again.body.contains("修改 1 个"), "{}", again.body);
 }

@@ -64,6 +64,10 @@ export async function phonePage(browser, options = {}) {
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push(error.message));
+  // Content-Security-Policy violations are reported on the console.
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) problems.push(message.text());
+  });
   return { context, page, problems };
 }
 

@@ -29,6 +29,9 @@ test('drag a marker, save, and the public map shows the new place', async () => 
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) problems.push(message.text());
+  });
 
   await page.goto(`${server.url}/admin/points/331003001001`);
   assert.match(page.url(), /\/admin\/login\?next=/, 'the edit page asks for a login first');

@@ -11,7 +11,7 @@ use super::Staff;
 use super::import::decode_upload;
 use super::session::check_csrf;
 use crate::app::AppState;
-use crate::coverage::places::{Place, place_summary, read_places};
+use crate::coverage::places::{Place, read_places};
 use crate::coverage::sites::{Demand, MAX_SITES};
 use crate::error::PageError;
 use crate::routes::params::parse_mode;
@@ -54,8 +54,8 @@ async fn render(
     let summary = coverage.summary(mode);
     let suggestions = coverage.suggest_sites(mode, k, demand);
     let least_loss = coverage.least_loss_points(mode, 5, demand);
-    let place_figures =
-        (!places.is_empty()).then(|| place_summary(&coverage.index, &state.travel, &places, mode));
+    let summaries = state.current_place_summaries().await?;
+    let place_figures = summaries.iter().find(|summary| summary.mode == mode);
     let (south_west, north_east) = coverage.grid.extent();
     let view = CoverageView {
         staff,
@@ -64,7 +64,7 @@ async fn render(
         summary: &summary,
         suggestions: &suggestions,
         least_loss: &least_loss,
-        places: place_figures.as_ref(),
+        places: place_figures,
         problems: problems.as_deref().unwrap_or_default(),
         tiles: &state.map.tiles,
         overlay_bounds: (state.map.to_display(south_west), state.map.to_display(north_east)),
@@ -119,6 +119,7 @@ pub async fn upload_places(
     match read_places(text.as_bytes(), |at| state.map.in_district(at)) {
         Ok(places) => {
             state.db.replace_places(&places, &staff.user.username).await?;
+            state.coverage.forget_places();
             Ok(Redirect::to("/admin/coverage").into_response())
         }
         Err(errors) => {

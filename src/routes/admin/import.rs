@@ -18,6 +18,7 @@ use crate::error::{AppError, PageError};
 use crate::points_csv::{self, RowError};
 use crate::routes::geojson::FeatureCollection;
 use crate::views::admin::{self, ImportPreview};
+use sha2::{Digest, Sha256};
 
 /// Largest upload accepted, bytes (the district's list is about 140 KB).
 const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
@@ -78,7 +79,18 @@ pub async fn dry_run(
         Ok(decoded) => decoded,
         Err(message) => return Ok(bad_upload(&staff, &message)),
     };
-    preview(&state, &staff, text, encoding, retire_missing).await
+    preview(&state, &staff, text, encoding, retire_missing, None).await
+}
+
+/// Identifies the stored points' state (codes, versions, retired or not): the dry run shows
+/// it, and apply refuses when it changed in between, since the preview would no longer be what
+/// happens.
+fn fingerprint(points: &[ServicePoint]) -> String {
+    let mut hasher = Sha256::new();
+    for point in points {
+        hasher.update(format!("{}:{}:{}\n", point.record.code, point.version, point.active));
+    }
+    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 async fn preview(
@@ -87,6 +99,7 @@ async fn preview(
     text: String,
     encoding: &str,
     retire_missing: bool,
+    notice: Option<&str>,
 ) -> Result<Response, PageError> {
     let parsed = points_csv::read_points(text.as_bytes());
     let current = state.db.all_points().await?;
@@ -106,6 +119,8 @@ async fn preview(
         unchanged: plan.unchanged,
         retire_missing,
         content: &text,
+        fingerprint: &fingerprint(&current),
+        notice,
     };
     Ok((status, admin::import_result_page(staff, &view, false)).into_response())
 }
@@ -145,6 +160,8 @@ impl<'a> Plan<'a> {
 pub struct ApplyForm {
     content: Option<String>,
     retire_missing: Option<String>,
+    /// The stored points' fingerprint when the dry run was shown.
+    fingerprint: Option<String>,
 }
 
 /// Applies a previewed import: every row or none, with history.
@@ -157,8 +174,13 @@ pub async fn apply(
     let records = match points_csv::read_points(text.as_bytes()) {
         Ok(records) => records,
         // The previewed text no longer parses (edited in between?): show the dry run again.
-        Err(_) => return preview(&state, &staff, text, "UTF-8", retire_missing).await,
+        Err(_) => return preview(&state, &staff, text, "UTF-8", retire_missing, None).await,
     };
+    let current = state.db.all_points().await?;
+    if form.fingerprint.as_deref() != Some(fingerprint(&current).as_str()) {
+        let notice = "预览之后服务点已被修改，以下是按现在的数据重新生成的预览，请核对后再确认导入。";
+        return preview(&state, &staff, text, "UTF-8", retire_missing, Some(notice)).await;
+    }
     let reason = format!("批量导入 {} 行", records.len());
     let change = Change { actor: &staff.user.username, reason: Some(&reason) };
     let summary = state.db.upsert_points(&records, change, retire_missing).await?;

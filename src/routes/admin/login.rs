@@ -14,6 +14,7 @@ use super::session::{CsrfForm, cookie, now_unix, session_cookie};
 use crate::app::AppState;
 use crate::auth::{self, LOGIN_CSRF_COOKIE};
 use crate::error::PageError;
+use crate::routes::params::local_path;
 use crate::views::admin;
 
 /// Throttling window, seconds.
@@ -30,8 +31,7 @@ pub struct NextParam {
 
 /// Only pages of the staff side: never an open redirect.
 fn safe_next(next: Option<&str>) -> &str {
-    next.filter(|next| next.starts_with("/admin") && !next.contains("//") && !next.contains('\\'))
-        .unwrap_or("/admin/points")
+    next.and_then(local_path).filter(|next| next.starts_with("/admin")).unwrap_or("/admin/points")
 }
 
 pub async fn login_page(
@@ -77,15 +77,15 @@ pub async fn log_in(
     if !csrf_ok {
         return Ok(login_form(&state, &next, Some("登录页面已过期，请重新输入。"), StatusCode::FORBIDDEN));
     }
-    let username = form.username.as_deref().unwrap_or("").trim().to_owned();
+    // Names longer than any account's are cut, so a huge field cannot bloat the throttle table.
+    let username: String = form.username.as_deref().unwrap_or("").trim().chars().take(64).collect();
     let password = form.password.unwrap_or_default();
     let address =
         connect_info.map_or_else(|_| "unknown".to_owned(), |ConnectInfo(addr)| addr.ip().to_string());
     let now = now_unix();
 
-    let failures = state.db.recent_login_failures(&username, &address, now - FAILURE_WINDOW_SECS).await?;
-    if failures.for_username >= MAX_FAILURES_PER_ACCOUNT || failures.from_address >= MAX_FAILURES_PER_ADDRESS
-    {
+    let attempts = state.db.record_login_attempt(&username, &address, now, now - FAILURE_WINDOW_SECS).await?;
+    if attempts.for_username > MAX_FAILURES_PER_ACCOUNT || attempts.from_address > MAX_FAILURES_PER_ADDRESS {
         let message = "登录失败次数过多，请 15 分钟后再试。如忘记密码，请联系管理员重置。";
         return Ok(login_form(&state, &next, Some(message), StatusCode::TOO_MANY_REQUESTS));
     }
@@ -96,7 +96,7 @@ pub async fn log_in(
     let user = match account {
         Some((user, _)) if password_ok && !user.disabled => user,
         _ => {
-            state.db.record_login_failure(&username, &address, now).await?;
+            // The attempt recorded above stays as a failure.
             return Ok(login_form(
                 &state,
                 &next,

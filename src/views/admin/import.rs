@@ -43,6 +43,10 @@ pub struct ImportPreview<'a> {
     pub retire_missing: bool,
     /// The decoded file, posted back on apply.
     pub content: &'a str,
+    /// The stored points' state this preview was made against, posted back on apply.
+    pub fingerprint: &'a str,
+    /// Why the preview is shown again, if it is.
+    pub notice: Option<&'a str>,
 }
 
 pub fn import_result_page(staff: &Staff, preview: &ImportPreview<'_>, _applied: bool) -> Markup {
@@ -51,6 +55,7 @@ pub fn import_result_page(staff: &Staff, preview: &ImportPreview<'_>, _applied: 
         Some(staff),
         html! {
             h1 { "导入预览" }
+            @if let Some(notice) = preview.notice { p.problem role="alert" { (notice) } }
             p { "文件编码：" (preview.encoding) "；" (preview.rows) " 行有效。" }
             @if !preview.errors.is_empty() {
                 div.problem role="alert" {
@@ -80,6 +85,7 @@ pub fn import_result_page(staff: &Staff, preview: &ImportPreview<'_>, _applied: 
                 form method="post" action="/admin/import/apply" {
                     (csrf_field(staff))
                     input type="hidden" name="retire_missing" value=(if preview.retire_missing { "1" } else { "0" });
+                    input type="hidden" name="fingerprint" value=(preview.fingerprint);
                     textarea name="content" hidden { (preview.content) }
                     button type="submit" { "确认导入" }
                 }
