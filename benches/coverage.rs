@@ -8,29 +8,14 @@ use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use legalmap::coverage::{Coverage, Grid};
-use legalmap::domain::ServicePoint;
 use legalmap::index::PointIndex;
 use legalmap::map::{MapSettings, TileSource};
 use legalmap::travel::{Mode, TravelModel};
 
-fn bundled_points() -> Vec<ServicePoint> {
-    legalmap::points_csv::read_points(legalmap::seed::BUNDLED_POINTS_CSV.as_bytes())
-        .expect("the bundled data is valid")
-        .into_iter()
-        .map(|record| ServicePoint {
-            record,
-            version: 1,
-            updated_at: String::new(),
-            active: true,
-            verified: None,
-        })
-        .collect()
-}
-
 fn coverage(c: &mut Criterion) {
     let map = MapSettings::new(TileSource::default());
     let grid = Arc::new(Grid::new(map.district(), 100.0));
-    let index = Arc::new(PointIndex::build(bundled_points()));
+    let index = Arc::new(PointIndex::build(legalmap::seed::bundled_points()));
     let model = TravelModel::default();
     eprintln!("grid: {} cells of 100 m inside the district, {} points", grid.inside_count(), index.len());
 

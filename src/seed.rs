@@ -24,3 +24,19 @@ pub async fn seed_if_empty(db: &Db) -> anyhow::Result<Option<UpsertSummary>> {
     let change = Change { actor: "first start: bundled data/points.csv", reason: None };
     Ok(Some(db.upsert_points(&records, change, false).await?))
 }
+
+/// The bundled points as a fresh store would hold them (version 1, active), without a store:
+/// for benchmarks and tests of the index and coverage.
+pub fn bundled_points() -> Vec<crate::domain::ServicePoint> {
+    points_csv::read_points(BUNDLED_POINTS_CSV.as_bytes())
+        .expect("the bundled data/points.csv is valid")
+        .into_iter()
+        .map(|record| crate::domain::ServicePoint {
+            record,
+            version: 1,
+            updated_at: String::new(),
+            active: true,
+            verified: None,
+        })
+        .collect()
+}

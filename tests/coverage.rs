@@ -120,17 +120,7 @@ fn placeholders_make_their_cells_uncertain() {
 fn the_real_district_adds_up() {
     let settings = legalmap::map::MapSettings::new(legalmap::map::TileSource::default());
     let district = settings.district().clone();
-    let records = legalmap::points_csv::read_points(legalmap::seed::BUNDLED_POINTS_CSV.as_bytes()).unwrap();
-    let points = records
-        .into_iter()
-        .map(|record| ServicePoint {
-            record,
-            version: 1,
-            updated_at: String::new(),
-            active: true,
-            verified: None,
-        })
-        .collect();
+    let points = legalmap::seed::bundled_points();
     let coverage = coverage(&district, points, 100.0);
     let geodesic_km2 = district.geodesic_area_signed().abs() / 1e6;
     for mode in Mode::ALL.iter().copied() {

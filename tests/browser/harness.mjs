@@ -62,13 +62,17 @@ export async function phonePage(browser, options = {}) {
   });
   await context.route(/tile\.openstreetmap\.org/, (route) => route.abort('internetdisconnected'));
   const page = await context.newPage();
+  return { context, page, problems: watchProblems(page) };
+}
+
+/** Script errors and Content-Security-Policy violations (reported on the console) of a page. */
+export function watchProblems(page) {
   const problems = [];
   page.on('pageerror', (error) => problems.push(error.message));
-  // Content-Security-Policy violations are reported on the console.
   page.on('console', (message) => {
     if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) problems.push(message.text());
   });
-  return { context, page, problems };
+  return problems;
 }
 
 /** Saves the map region alone (`name-map.png`). */

@@ -2,7 +2,7 @@
 // map and in the API.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { STAFF, launchBrowser, shot, startServer } from './harness.mjs';
+import { STAFF, launchBrowser, shot, startServer, watchProblems } from './harness.mjs';
 
 let server;
 let browser;
@@ -27,11 +27,7 @@ test('drag a marker, save, and the public map shows the new place', async () => 
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   await context.route(/tile\.openstreetmap\.org/, (route) => route.abort('internetdisconnected'));
   const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) problems.push(message.text());
-  });
+  const problems = watchProblems(page);
 
   await page.goto(`${server.url}/admin/points/331003001001`);
   assert.match(page.url(), /\/admin\/login\?next=/, 'the edit page asks for a login first');
