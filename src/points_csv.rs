@@ -69,7 +69,7 @@ pub fn read_points(input: impl Read) -> Result<Vec<PointRecord>, Vec<RowError>> 
                 if let Some(first) = first_line_of_code.insert(record.code.clone(), line) {
                     errors.push(RowError {
                         line,
-                        reason: format!("duplicate code {} (first on line {first})", record.code),
+                        reason: format!("duplicate code {} (first on line {first})（编码重复）", record.code),
                     });
                 }
                 records.push(record);
@@ -78,7 +78,10 @@ pub fn read_points(input: impl Read) -> Result<Vec<PointRecord>, Vec<RowError>> 
         }
     }
     if records.is_empty() && errors.is_empty() {
-        errors.push(RowError { line: 2, reason: "the file has a header but no rows".into() });
+        errors
+            .push(RowError {
+                line: 2, reason: "the file has a header but no rows（文件没有数据行）".into()
+            });
     }
     if errors.is_empty() { Ok(records) } else { Err(errors) }
 }
@@ -128,6 +131,24 @@ fn restore_formula(value: &str) -> &str {
     }
 }
 
+/// A column's name for Chinese-reading staff (every message also says it in English, for the
+/// command line and logs).
+fn chinese_field(column: &str) -> &'static str {
+    match column {
+        "code" => "编码",
+        "name" => "名称",
+        "town_code" => "镇街代码",
+        "town" => "镇街名称",
+        "kind" => "类型",
+        "lon" => "经度",
+        "lat" => "纬度",
+        "crs" => "坐标系",
+        "location_quality" => "位置质量",
+        "source" => "来源",
+        _ => "字段",
+    }
+}
+
 /// Where each known column sits in the file.
 type ColumnPositions = HashMap<&'static str, usize>;
 
@@ -155,7 +176,7 @@ fn column_positions(header: &csv::StringRecord) -> Result<ColumnPositions, Vec<R
         let expected = COLUMNS.join(",");
         Err(vec![RowError {
             line: 1,
-            reason: format!("{} (expected columns: {expected})", errors.join("; ")),
+            reason: format!("{} (expected columns: {expected})（表头有误）", errors.join("; ")),
         }])
     }
 }
@@ -169,7 +190,7 @@ fn parse_row(row: &csv::StringRecord, columns: &ColumnPositions) -> Result<Point
     let mut required = |name: &str| {
         let value = field(name);
         if value.is_empty() {
-            reasons.push(format!("missing {name}"));
+            reasons.push(format!("missing {name}（缺少{}）", chinese_field(name)));
         }
         value.to_owned()
     };
@@ -178,23 +199,41 @@ fn parse_row(row: &csv::StringRecord, columns: &ColumnPositions) -> Result<Point
     let (kind, source, quality) = (required("kind"), required("source"), required("location_quality"));
     let (lon, lat, crs) = (required("lon"), required("lat"), required("crs"));
 
-    let code = ok_or_note(PointCode::parse(&code).map_err(Some), &mut reasons, code.is_empty());
+    let code = ok_or_note(
+        PointCode::parse(&code).map_err(|e| Some(format!("{e}（编码须为 12 位数字）"))),
+        &mut reasons,
+        code.is_empty(),
+    );
     if let Some(code) = &code
         && !town_code.is_empty()
         && code.town_code() != town_code
     {
-        reasons.push(format!("town_code {town_code} does not match the code's town {}", code.town_code()));
+        reasons.push(format!(
+            "town_code {town_code} does not match the code's town {}（镇街代码与编码不符）",
+            code.town_code()
+        ));
     }
-    let kind = ok_or_note(kind.parse().map_err(Some), &mut reasons, kind.is_empty());
-    let quality = ok_or_note(quality.parse().map_err(Some), &mut reasons, quality.is_empty());
-    let datum =
-        ok_or_note(crs.parse::<Datum>().map_err(|e| Some(e.to_string())), &mut reasons, crs.is_empty());
+    let kind =
+        ok_or_note(kind.parse().map_err(|e| Some(format!("{e}（类型无效）"))), &mut reasons, kind.is_empty());
+    let quality = ok_or_note(
+        quality.parse().map_err(|e| Some(format!("{e}（位置质量无效）"))),
+        &mut reasons,
+        quality.is_empty(),
+    );
+    let datum = ok_or_note(
+        crs.parse::<Datum>().map_err(|e| Some(format!("{e}（坐标系应为 wgs84、gcj02 或 bd09）"))),
+        &mut reasons,
+        crs.is_empty(),
+    );
     let position = parse_position(&lon, &lat).map_err(Some);
     let position = ok_or_note(position, &mut reasons, lon.is_empty() || lat.is_empty());
     let area_type = match optional("area_type") {
-        Some(raw) => {
-            ok_or_note(raw.parse::<AreaType>().map(Some).map_err(Some), &mut reasons, false).flatten()
-        }
+        Some(raw) => ok_or_note(
+            raw.parse::<AreaType>().map(Some).map_err(|e| Some(format!("{e}（区域类型无效）"))),
+            &mut reasons,
+            false,
+        )
+        .flatten(),
         None => None,
     };
     let phone = optional("phone");
@@ -242,11 +281,15 @@ fn ok_or_note<T>(result: Result<T, Option<String>>, reasons: &mut Vec<String>, w
 
 /// Parses `lon`/`lat` text as a position inside China (in any datum: the rectangle is coarse).
 fn parse_position(lon: &str, lat: &str) -> Result<LonLat, String> {
-    let number =
-        |name: &str, text: &str| text.parse::<f64>().map_err(|_| format!("{name} {text:?} is not a number"));
-    let position = LonLat::parse(number("lon", lon)?, number("lat", lat)?).map_err(|e| e.to_string())?;
+    let number = |name: &str, text: &str| {
+        text.parse::<f64>().map_err(|_| format!("{name} {text:?} is not a number（不是数字）"))
+    };
+    let position = LonLat::parse(number("lon", lon)?, number("lat", lat)?)
+        .map_err(|e| format!("{e}（坐标超出范围）"))?;
     if !is_in_china_rectangle(position) {
-        return Err(format!("position {lon},{lat} is outside China (are lon and lat swapped?)"));
+        return Err(format!(
+            "position {lon},{lat} is outside China (are lon and lat swapped?)（不在中国境内，经纬度是否写反？）"
+        ));
     }
     Ok(position)
 }
@@ -259,18 +302,18 @@ pub fn check_phone(phone: &str) -> Result<(), String> {
     if phone.chars().all(allowed) && (3..=20).contains(&digits) {
         Ok(())
     } else {
-        Err(format!("phone {phone:?} is not a phone number"))
+        Err(format!("phone {phone:?} is not a phone number（电话格式不正确）"))
     }
 }
 
 fn csv_error(error: csv::Error, fallback_line: u64) -> RowError {
     let line = error.position().map_or(fallback_line, |p| p.line());
     let reason = match error.kind() {
-        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8 text".to_owned(),
+        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8 text（不是 UTF-8 文本）".to_owned(),
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            format!("has {len} fields, the header has {expected_len}")
+            format!("has {len} fields, the header has {expected_len}（列数与表头不一致）")
         }
-        _ => format!("unreadable CSV: {error}"),
+        _ => format!("unreadable CSV: {error}（无法读取）"),
     };
     RowError { line, reason }
 }
