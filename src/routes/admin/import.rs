@@ -122,7 +122,7 @@ async fn preview(
         fingerprint: &fingerprint(&current),
         notice,
     };
-    Ok((status, admin::import_result_page(staff, &view, false)).into_response())
+    Ok((status, admin::import_result_page(staff, &view)).into_response())
 }
 
 /// What an import would do.

@@ -44,7 +44,7 @@ pub fn edit_page(view: &EditView<'_>) -> Markup {
         Some(view.staff),
         html! {
             h1 { (title) }
-            @if let Some(point) = view.point { (status_line(view.staff, point)) }
+            @if let Some(point) = view.point { (status_line(point)) }
             @if let Some(current) = view.conflict { (conflict_panel(current, view)) }
             @if !view.draft.problems.is_empty() {
                 div.problem role="alert" {
@@ -123,7 +123,7 @@ fn area_label(area: AreaType) -> &'static str {
     }
 }
 
-fn status_line(_staff: &Staff, point: &ServicePoint) -> Markup {
+fn status_line(point: &ServicePoint) -> Markup {
     html! {
         p.note {
             "编码 " (point.record.code) " · 第 " (point.version) " 版 · 更新于 " (point.updated_at)

@@ -49,7 +49,7 @@ pub struct ImportPreview<'a> {
     pub notice: Option<&'a str>,
 }
 
-pub fn import_result_page(staff: &Staff, preview: &ImportPreview<'_>, _applied: bool) -> Markup {
+pub fn import_result_page(staff: &Staff, preview: &ImportPreview<'_>) -> Markup {
     layout(
         "导入预览",
         Some(staff),
