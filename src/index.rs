@@ -67,10 +67,12 @@ impl PointIndex {
 
     /// The point with this code, if it is active.
     pub fn get(&self, code: &str) -> Option<&ServicePoint> {
-        self.points
-            .binary_search_by(|point| point.record.code.as_str().cmp(code))
-            .ok()
-            .map(|slot| &self.points[slot])
+        self.slot(code).map(|slot| &self.points[slot])
+    }
+
+    /// The position in [`PointIndex::points`] of the active point with this code.
+    pub fn slot(&self, code: &str) -> Option<usize> {
+        self.points.binary_search_by(|point| point.record.code.as_str().cmp(code)).ok()
     }
 
     /// The `k` points nearest to `origin`, nearest first. Points at exactly the same distance

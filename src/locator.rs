@@ -44,7 +44,7 @@ pub fn nearest_to_point<'a>(
     trip: Trip,
     limit: usize,
 ) -> Vec<Candidate<'a>> {
-    let slot = index.points().iter().position(|p| p.record.code == point.record.code).unwrap_or_default();
+    let slot = index.slot(point.record.code.as_str()).unwrap_or_default();
     let itself = Hit {
         point,
         slot: u32::try_from(slot).unwrap_or_default(),

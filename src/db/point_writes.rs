@@ -221,18 +221,7 @@ async fn current_in(
     tx: &mut Transaction<'static, Sqlite>,
     code: &PointCode,
 ) -> Result<Option<ServicePoint>, DbError> {
-    let code = code.as_str();
-    let row = sqlx::query_as!(
-        super::points::PointRow,
-        r#"SELECT code, name, town_code, town, kind, address, phone, hours, lon, lat,
-                  location_quality, source, area_type, active, version, updated_at,
-                  verified_by, verified_at
-           FROM points WHERE code = ?"#,
-        code
-    )
-    .fetch_optional(&mut **tx)
-    .await?;
-    row.map(ServicePoint::try_from).transpose()
+    super::points::point_by_code(&mut **tx, code).await
 }
 
 async fn insert_in(

@@ -115,17 +115,25 @@ impl Db {
 
     /// One point, retired or not.
     pub async fn point(&self, code: &PointCode) -> Result<Option<ServicePoint>, DbError> {
-        let code = code.as_str();
-        let row = sqlx::query_as!(
-            PointRow,
-            r#"SELECT code, name, town_code, town, kind, address, phone, hours, lon, lat,
-                      location_quality, source, area_type, active, version, updated_at,
-                      verified_by, verified_at
-               FROM points WHERE code = ?"#,
-            code
-        )
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(ServicePoint::try_from).transpose()
+        point_by_code(&self.pool, code).await
     }
+}
+
+/// One point by code on any executor: the pool, or a write transaction in `point_writes`.
+pub(super) async fn point_by_code<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    code: &PointCode,
+) -> Result<Option<ServicePoint>, DbError> {
+    let code = code.as_str();
+    let row = sqlx::query_as!(
+        PointRow,
+        r#"SELECT code, name, town_code, town, kind, address, phone, hours, lon, lat,
+                  location_quality, source, area_type, active, version, updated_at,
+                  verified_by, verified_at
+           FROM points WHERE code = ?"#,
+        code
+    )
+    .fetch_optional(executor)
+    .await?;
+    row.map(ServicePoint::try_from).transpose()
 }
