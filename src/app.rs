@@ -16,6 +16,7 @@ use crate::coverage::cache::CoverageCache;
 use crate::coverage::{Coverage, DEFAULT_CELL_M, Grid};
 use crate::db::Db;
 use crate::db::points::DbError;
+use crate::domain::PointCode;
 use crate::error::AppError;
 use crate::index::PointIndex;
 use crate::map::{MapSettings, TileSource};
@@ -29,6 +30,9 @@ pub struct AppState {
     /// The current snapshot of the active points. Replaced whole when points change, so a
     /// query holds one consistent snapshot from start to end.
     index: Arc<ArcSwap<PointIndex>>,
+    /// Held while a new snapshot is made from the current one, so two changes landing at once
+    /// cannot each start from the same snapshot and lose the other's change.
+    index_writer: Arc<tokio::sync::Mutex<()>>,
     pub travel: TravelModel,
     /// Tile source and district outline for the pages' map.
     pub map: Arc<MapSettings>,
@@ -46,6 +50,7 @@ impl AppState {
         Ok(Self {
             db,
             index: Arc::new(ArcSwap::from_pointee(index)),
+            index_writer: Arc::default(),
             travel: settings.travel,
             map: Arc::new(map),
             staff: settings.staff,
@@ -71,12 +76,37 @@ impl AppState {
         self.index.load_full()
     }
 
-    /// Rebuilds the index from the store and swaps it in atomically; queries already running
-    /// finish on the old snapshot.
+    /// Rebuilds the index from the store and swaps it in atomically (after an import); queries
+    /// already running finish on the old snapshot.
     pub async fn reload_index(&self) -> Result<(), DbError> {
-        let index = PointIndex::build(self.db.active_points().await?);
+        let _writer = self.index_writer.lock().await;
+        let points = self.db.active_points().await?;
+        let index = run_blocking(move || PointIndex::build(points)).await;
         self.index.store(Arc::new(index));
         Ok(())
+    }
+
+    /// Brings one point's change in the store into the index without reading the rest: the
+    /// common staff edit costs a copy of the arrays, not a reload (see `PointIndex::with_point`).
+    /// The point is read again under the writer lock, so the latest committed state wins.
+    pub async fn point_changed(&self, code: &PointCode) -> Result<(), DbError> {
+        let _writer = self.index_writer.lock().await;
+        let Some(point) = self.db.point(code).await? else {
+            return Ok(());
+        };
+        let current = self.index();
+        let next = run_blocking(move || current.with_point(point)).await;
+        self.index.store(Arc::new(next));
+        Ok(())
+    }
+}
+
+/// Runs CPU-heavy work (up to a second at national scale) off the async workers, so requests
+/// keep being answered meanwhile.
+async fn run_blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(value) => value,
+        Err(error) => std::panic::resume_unwind(error.into_panic()),
     }
 }
 

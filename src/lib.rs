@@ -32,6 +32,8 @@ pub mod points_csv;
 pub mod routes;
 /// The bundled data set and first-start loading.
 pub mod seed;
+/// Synthetic, clearly marked point sets shaped like China's villages, for benchmarks.
+pub mod synth;
 /// The travel-time model and the provincial 15-minute standard.
 pub mod travel;
 /// HTML views (maud), pure functions.

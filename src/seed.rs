@@ -31,12 +31,6 @@ pub fn bundled_points() -> Vec<crate::domain::ServicePoint> {
     points_csv::read_points(BUNDLED_POINTS_CSV.as_bytes())
         .expect("the bundled data/points.csv is valid")
         .into_iter()
-        .map(|record| crate::domain::ServicePoint {
-            record,
-            version: 1,
-            updated_at: String::new(),
-            active: true,
-            verified: None,
-        })
+        .map(crate::domain::ServicePoint::unsaved)
         .collect()
 }

@@ -36,8 +36,17 @@ fn brute_force_distances(points: &[ServicePoint], origin: LonLat) -> Vec<f64> {
 }
 
 fn check_nearest(points: Vec<ServicePoint>, origin: LonLat, k: usize) -> Result<(), TestCaseError> {
-    let expected = brute_force_distances(&points, origin);
-    let index = PointIndex::build(points);
+    let index = PointIndex::build(points.clone());
+    check_nearest_in(&index, &points, origin, k)
+}
+
+fn check_nearest_in(
+    index: &PointIndex,
+    points: &[ServicePoint],
+    origin: LonLat,
+    k: usize,
+) -> Result<(), TestCaseError> {
+    let expected = brute_force_distances(points, origin);
     let hits = index.nearest(origin, k);
     prop_assert_eq!(hits.len(), k.min(expected.len()));
     for (hit, want_m) in hits.iter().zip(&expected) {
@@ -47,7 +56,13 @@ fn check_nearest(points: Vec<ServicePoint>, origin: LonLat, k: usize) -> Result<
             hit.distance_m,
             want_m
         );
-        prop_assert_eq!(hit.distance_m, origin.distance_m(hit.point.record.location));
+        let haversine_m = origin.distance_m(hit.point.record.location);
+        prop_assert!(
+            (hit.distance_m - haversine_m).abs() < 1e-6,
+            "{} m, haversine {} m",
+            hit.distance_m,
+            haversine_m
+        );
     }
     Ok(())
 }
@@ -124,6 +139,69 @@ proptest! {
     #[test]
     fn within_over_the_globe(coords in prop::collection::vec(globe(), 1..300), origin in globe(), radius_km in 0.0..20_100.0f64) {
         check_within(build(coords), LonLat::parse(origin.0, origin.1).unwrap(), radius_km * 1000.0)?;
+    }
+}
+
+/// One change to the point set, as staff make them.
+#[derive(Debug, Clone)]
+enum Change {
+    /// Move the point at this position (modulo the count) here.
+    Move(usize, (f64, f64)),
+    /// Retire the point at this position.
+    Retire(usize),
+    /// Add a new point here.
+    Add((f64, f64)),
+}
+
+fn change() -> impl Strategy<Value = Change> {
+    prop_oneof![
+        6 => (any::<usize>(), china()).prop_map(|(at, to)| Change::Move(at, to)),
+        1 => any::<usize>().prop_map(Change::Retire),
+        1 => china().prop_map(Change::Add),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    /// Snapshots made change by change (moves patch the tree in place, adds and retirements
+    /// rebuild it) answer as brute force over the final set does; enough points for a tree of
+    /// several levels, and enough moves to pass the rebuild threshold.
+    #[test]
+    fn changes_applied_one_by_one_answer_exactly(
+        coords in prop::collection::vec(china(), 1..3000),
+        changes in prop::collection::vec(change(), 1..400),
+        origins in prop::collection::vec(china(), 5),
+        k in 1usize..12,
+    ) {
+        let mut points = build(coords);
+        let mut index = PointIndex::build(points.clone());
+        let mut serial = points.len();
+        for change in changes {
+            let changed = match change {
+                Change::Move(at, (lon, lat)) if !points.is_empty() => {
+                    let at = at % points.len();
+                    points[at].record.location = LonLat::parse(lon, lat).unwrap();
+                    points[at].clone()
+                }
+                Change::Retire(at) if points.len() > 1 => {
+                    let mut retired = points.remove(at % points.len());
+                    retired.active = false;
+                    retired
+                }
+                Change::Add((lon, lat)) => {
+                    serial += 1;
+                    points.push(point(serial, lon, lat));
+                    points.last().unwrap().clone()
+                }
+                _ => continue,
+            };
+            index = index.with_point(changed);
+        }
+        prop_assert_eq!(index.len(), points.len());
+        for origin in origins {
+            check_nearest_in(&index, &points, LonLat::parse(origin.0, origin.1).unwrap(), k)?;
+        }
     }
 }
 

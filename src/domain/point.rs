@@ -183,6 +183,14 @@ pub struct ServicePoint {
     pub verified: Option<Verification>,
 }
 
+impl ServicePoint {
+    /// The point as the store holds a record just added: version 1, active, unverified. For
+    /// data that never went through the store (bundled and synthetic sets in tests and benches).
+    pub fn unsaved(record: PointRecord) -> Self {
+        Self { record, version: 1, updated_at: String::new(), active: true, verified: None }
+    }
+}
+
 /// A staff member's confirmation that a point's location is right.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Verification {

@@ -52,6 +52,7 @@ async fn list_points(
     let collection: FeatureCollection<'_> = index
         .points()
         .iter()
+        .map(|point| &**point)
         .filter(|point| {
             town.as_deref()
                 .is_none_or(|town| point.record.town_code == town || point.record.town.contains(town))

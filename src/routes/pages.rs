@@ -196,6 +196,7 @@ fn pick_place<'a>(index: &'a PointIndex, place: &str) -> Picked<'a> {
     let matches: Vec<&ServicePoint> = index
         .points()
         .iter()
+        .map(|point| &**point)
         .filter(|p| p.record.name.contains(place) || p.record.town.contains(place))
         .collect();
     if let Some(exact) = matches.iter().find(|p| p.record.name == place) {

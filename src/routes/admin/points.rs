@@ -120,7 +120,7 @@ pub async fn save_point(
     let change = Change { actor: &staff.user.username, reason: reason_text.as_deref() };
     match state.db.edit_point(version, &record, draft.verify, change).await {
         Ok(saved) => {
-            state.reload_index().await?;
+            state.point_changed(&saved.record.code).await?;
             Ok(Redirect::to(&format!("/admin/points/{}?saved={}", saved.record.code, saved.version))
                 .into_response())
         }
@@ -150,7 +150,7 @@ pub async fn add_point(
     let reason = Some(PointForm::text(&form.reason)).filter(|r| !r.is_empty());
     match state.db.add_point(&record, Change { actor: &staff.user.username, reason }).await {
         Ok(added) => {
-            state.reload_index().await?;
+            state.point_changed(&added.record.code).await?;
             Ok(Redirect::to(&format!("/admin/points/{}?saved={}", added.record.code, added.version))
                 .into_response())
         }
@@ -186,7 +186,7 @@ async fn after_change(
 ) -> Result<Response, PageError> {
     match result {
         Ok(point) => {
-            state.reload_index().await?;
+            state.point_changed(&point.record.code).await?;
             Ok(Redirect::to(&format!("/admin/points/{}?saved={}", point.record.code, point.version))
                 .into_response())
         }
