@@ -46,6 +46,28 @@ pub enum Command {
     User(UserCommand),
     /// Print the coverage of the district per mode and town, and write the gaps as GeoJSON.
     Coverage(CoverageArgs),
+    /// Write a synthetic point set shaped like China's villages (for benchmarks; every row is
+    /// marked synthetic), as a points CSV that `import` takes, and optionally query origins.
+    Synth(SynthArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SynthArgs {
+    /// How many points (1 to 10,000,000).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=crate::synth::MAX_COUNT as u64))]
+    pub count: u64,
+    /// The same seed gives the same points.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Write the points here instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Also write query origins (`lon,lat`, WGS-84) near the points to this file.
+    #[arg(long)]
+    pub origins: Option<PathBuf>,
+    /// How many origins to write with `--origins`.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub origin_count: u64,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -19,6 +19,7 @@
 //! `synthetic: legalmap synth ...`, and the location quality is `town_centre` (an estimate),
 //! so nothing generated is ever shown as a surveyed location. The same seed gives the same set.
 
+use crate::domain::datum::is_in_china_rectangle;
 use crate::domain::{AreaType, LocationQuality, LonLat, PointCode, PointKind, PointRecord};
 
 /// Most points `synth` generates: every town keeps to three-digit point numbers.
@@ -222,11 +223,17 @@ fn towns(count: usize, rng: &mut SplitMix64) -> Vec<Town> {
     towns
 }
 
-/// A Gaussian draw around `centre` (degrees), kept on the map.
+/// A Gaussian draw around `centre` (degrees), drawn again until it falls inside the rectangle
+/// that imports accept as China (every centre here is well inside, so this ends fast).
 fn scatter(rng: &mut SplitMix64, centre: (f64, f64), spread_lon: f64, spread_lat: f64) -> LonLat {
-    let lon = (centre.0 + rng.normal() * spread_lon).clamp(-180.0, 180.0);
-    let lat = (centre.1 + rng.normal() * spread_lat).clamp(-85.0, 85.0);
-    LonLat::parse(lon, lat).expect("clamped to the valid range")
+    loop {
+        let lon = (centre.0 + rng.normal() * spread_lon).clamp(-180.0, 180.0);
+        let lat = (centre.1 + rng.normal() * spread_lat).clamp(-90.0, 90.0);
+        let position = LonLat::parse(lon, lat).expect("clamped to the valid range");
+        if is_in_china_rectangle(position) {
+            return position;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -247,6 +254,7 @@ mod tests {
             assert!(record.source.starts_with("synthetic:"));
             assert!(record.location_quality.is_estimate());
             assert_eq!(record.code.town_code(), record.town_code);
+            assert!(is_in_china_rectangle(record.location), "imports would refuse {:?}", record.location);
         }
     }
 

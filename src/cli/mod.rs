@@ -7,10 +7,10 @@ use anyhow::{Context, bail};
 use tokio::net::TcpListener;
 
 use crate::app::{self, AppState, Settings};
-use crate::config::{Command, ExportArgs, ImportArgs, ServeArgs, check_cell_m};
+use crate::config::{Command, ExportArgs, ImportArgs, ServeArgs, SynthArgs, check_cell_m};
 use crate::db::Db;
 use crate::db::point_writes::Change;
-use crate::{points_csv, seed};
+use crate::{points_csv, seed, synth};
 
 mod coverage;
 mod users;
@@ -22,6 +22,7 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         Command::Export(args) => export(args).await,
         Command::User(command) => users::run(command).await,
         Command::Coverage(args) => coverage::run(args).await,
+        Command::Synth(args) => synth(args),
     }
 }
 
@@ -89,6 +90,32 @@ async fn export(args: ExportArgs) -> anyhow::Result<()> {
             eprintln!("exported {} points to {}", points.len(), path.display());
         }
         None => points_csv::write_points(std::io::stdout().lock(), records)?,
+    }
+    Ok(())
+}
+
+fn synth(args: SynthArgs) -> anyhow::Result<()> {
+    let records = synth::points(args.count as usize, args.seed).map_err(anyhow::Error::msg)?;
+    match &args.output {
+        Some(path) => {
+            let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+            let mut out = BufWriter::new(file);
+            points_csv::write_points(&mut out, &records)?;
+            out.flush()?;
+            eprintln!("wrote {} synthetic points to {}", records.len(), path.display());
+        }
+        None => points_csv::write_points(std::io::stdout().lock(), &records)?,
+    }
+    if let Some(path) = &args.origins {
+        let origins = synth::origins(&records, args.origin_count as usize, args.seed);
+        let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+        let mut out = BufWriter::new(file);
+        writeln!(out, "lon,lat")?;
+        for origin in &origins {
+            writeln!(out, "{:.6},{:.6}", origin.lon(), origin.lat())?;
+        }
+        out.flush()?;
+        eprintln!("wrote {} query origins to {}", origins.len(), path.display());
     }
     Ok(())
 }

@@ -75,17 +75,29 @@ impl Db {
     }
 
     /// Every active point, ordered by code.
+    ///
+    /// Read in bulk: sqlx hands SQLite rows over one at a time, at about 10 µs per 18-column
+    /// row (6.4 s for 600,000 points, measured), so SQLite packs 4,096 rows into one JSON value
+    /// and two connections read halves of the table at once (about 1 s for 600,000). Reals
+    /// travel as 17-digit strings (`%!.17g`: without `!` SQLite stops at 16 digits), which
+    /// parse back to the same `f64` exactly.
     pub async fn active_points(&self) -> Result<Vec<ServicePoint>, DbError> {
-        let rows = sqlx::query_as!(
-            PointRow,
-            r#"SELECT code, name, town_code, town, kind, address, phone, hours, lon, lat,
-                      location_quality, source, area_type, active, version, updated_at,
-                      verified_by, verified_at
-               FROM points WHERE active = 1 ORDER BY code"#
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter().map(ServicePoint::try_from).collect()
+        let max_rowid = sqlx::query_scalar!(r#"SELECT coalesce(max(rowid), 0) AS "n!: i64" FROM points"#)
+            .fetch_one(&self.pool)
+            .await?;
+        let halves = [(0, max_rowid / 2), (max_rowid / 2, max_rowid)].map(|(after, last)| {
+            let pool = self.pool.clone();
+            tokio::spawn(async move { active_points_in_rowids(&pool, after, last).await })
+        });
+        let mut points = Vec::new();
+        for half in halves {
+            points.extend(half.await.map_err(|error| DbError::Corrupt {
+                code: String::new(),
+                reason: format!("reading points failed: {error}"),
+            })??);
+        }
+        points.sort_by(|a, b| a.record.code.cmp(&b.record.code));
+        Ok(points)
     }
 
     /// Every point, retired ones included, ordered by code (for staff).
@@ -136,4 +148,88 @@ pub(super) async fn point_by_code<'e>(
     .fetch_optional(executor)
     .await?;
     row.map(ServicePoint::try_from).transpose()
+}
+
+/// The active points with `after < rowid <= last`, as [`Db::active_points`] reads them.
+async fn active_points_in_rowids(
+    pool: &sqlx::SqlitePool,
+    after: i64,
+    last: i64,
+) -> Result<Vec<ServicePoint>, DbError> {
+    let chunks = sqlx::query_scalar!(
+        r#"SELECT json_group_array(json_array(
+                  code, name, town_code, town, kind, address, phone, hours,
+                  printf('%!.17g', lon), printf('%!.17g', lat),
+                  location_quality, source, area_type, active, version, updated_at,
+                  verified_by, verified_at)) AS "rows!: String"
+           FROM points WHERE active = 1 AND rowid > ? AND rowid <= ?
+           GROUP BY rowid / 4096"#,
+        after,
+        last
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut points = Vec::new();
+    for chunk in chunks {
+        let rows: Vec<JsonPointRow> = serde_json::from_str(&chunk)
+            .map_err(|error| DbError::Corrupt { code: String::new(), reason: error.to_string() })?;
+        for row in rows {
+            points.push(ServicePoint::try_from(PointRow::try_from(row)?)?);
+        }
+    }
+    Ok(points)
+}
+
+/// A `points` row as `json_array` writes it, in [`PointRow`]'s column order.
+#[derive(serde::Deserialize)]
+struct JsonPointRow(
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+impl TryFrom<JsonPointRow> for PointRow {
+    type Error = DbError;
+
+    fn try_from(row: JsonPointRow) -> Result<Self, DbError> {
+        let JsonPointRow(code, name, town_code, town, kind, address, phone, hours, lon, lat, quality, source, area, active, version, updated_at, verified_by, verified_at) = row;
+        let real = |text: &str| {
+            text.parse::<f64>().map_err(|_| DbError::Corrupt { code: code.clone(), reason: format!("coordinate {text:?}") })
+        };
+        Ok(PointRow {
+            lon: real(&lon)?,
+            lat: real(&lat)?,
+            code,
+            name,
+            town_code,
+            town,
+            kind,
+            address,
+            phone,
+            hours,
+            location_quality: quality,
+            source,
+            area_type: area,
+            active,
+            version,
+            updated_at,
+            verified_by,
+            verified_at,
+        })
+    }
 }
