@@ -47,7 +47,8 @@ impl PointIndex {
         Self::build_shared(points.into_iter().map(Arc::new).collect())
     }
 
-    fn build_shared(mut points: Vec<Arc<ServicePoint>>) -> Self {
+    /// [`PointIndex::build`] from points already shared (another snapshot's, or a benchmark's).
+    pub fn build_shared(mut points: Vec<Arc<ServicePoint>>) -> Self {
         // Already in code order when read from the store: then this is one linear pass.
         points.sort_by(|a, b| a.record.code.cmp(&b.record.code));
         assert!(u32::try_from(points.len()).is_ok(), "fewer than 4 billion points");

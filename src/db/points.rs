@@ -207,9 +207,29 @@ impl TryFrom<JsonPointRow> for PointRow {
     type Error = DbError;
 
     fn try_from(row: JsonPointRow) -> Result<Self, DbError> {
-        let JsonPointRow(code, name, town_code, town, kind, address, phone, hours, lon, lat, quality, source, area, active, version, updated_at, verified_by, verified_at) = row;
+        let JsonPointRow(
+            code,
+            name,
+            town_code,
+            town,
+            kind,
+            address,
+            phone,
+            hours,
+            lon,
+            lat,
+            quality,
+            source,
+            area,
+            active,
+            version,
+            updated_at,
+            verified_by,
+            verified_at,
+        ) = row;
         let real = |text: &str| {
-            text.parse::<f64>().map_err(|_| DbError::Corrupt { code: code.clone(), reason: format!("coordinate {text:?}") })
+            text.parse::<f64>()
+                .map_err(|_| DbError::Corrupt { code: code.clone(), reason: format!("coordinate {text:?}") })
         };
         Ok(PointRow {
             lon: real(&lon)?,
