@@ -121,9 +121,16 @@ impl Draft {
         let index = state.index();
         let town_code =
             existing.map_or_else(|| text(&form.town_code).to_owned(), |p| p.record.town_code.clone());
-        let town =
-            index.points().iter().find(|p| p.record.town_code == town_code).map(|p| p.record.town.clone());
-        let town = existing.map(|p| p.record.town.clone()).or(town);
+        let town = match existing {
+            Some(point) => Some(point.record.town.clone()),
+            // Codes start with their town's code, and points are in code order: the town's first
+            // point is where its code would sort.
+            None => {
+                let points = index.points();
+                let first = points.partition_point(|p| p.record.code.as_str() < town_code.as_str());
+                points.get(first).filter(|p| p.record.town_code == town_code).map(|p| p.record.town.clone())
+            }
+        };
         if town.is_none() {
             problems.push("请选择所属镇（街道）。".into());
         }

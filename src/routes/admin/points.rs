@@ -42,9 +42,14 @@ fn render_edit(
     preview: bool,
 ) -> Markup {
     let index = state.index();
-    let mut towns: Vec<(String, String)> =
-        index.points().iter().map(|p| (p.record.town_code.clone(), p.record.town.clone())).collect();
-    towns.dedup();
+    // Only a new point's form lists the towns; points are in code order, so a town's points
+    // are together. Borrowed, not cloned: at national scale this is every point.
+    let mut towns: Vec<(&str, &str)> = Vec::new();
+    if point.is_none() {
+        towns =
+            index.points().iter().map(|p| (p.record.town_code.as_str(), p.record.town.as_str())).collect();
+        towns.dedup();
+    }
     admin::edit_page(&EditView {
         staff,
         point,

@@ -24,7 +24,7 @@ pub struct EditView<'a> {
     pub preview: bool,
     pub tiles: &'a TileSource,
     /// (code, name) of every town.
-    pub towns: &'a [(String, String)],
+    pub towns: &'a [(&'a str, &'a str)],
     /// The stored and the new location, in the tiles' datum.
     pub current_on_map: Option<LonLat>,
     pub new_on_map: Option<LonLat>,
