@@ -13,7 +13,9 @@ pub enum DbError {
     Corrupt { code: String, reason: String },
 }
 
-/// A `points` row as stored.
+/// A `points` row as stored; also as [`Db::active_points`]'s `json_array` writes it (the same
+/// columns in the same order, reals as 17-digit text).
+#[derive(serde::Deserialize)]
 pub(super) struct PointRow {
     pub code: String,
     pub name: String,
@@ -23,7 +25,9 @@ pub(super) struct PointRow {
     pub address: Option<String>,
     pub phone: Option<String>,
     pub hours: Option<String>,
+    #[serde(deserialize_with = "real_from_text")]
     pub lon: f64,
+    #[serde(deserialize_with = "real_from_text")]
     pub lat: f64,
     pub location_quality: String,
     pub source: String,
@@ -176,10 +180,10 @@ async fn active_points_in_rowids(
         )
         .fetch_one(pool)
         .await?;
-        let rows: Vec<JsonPointRow> = serde_json::from_str(&chunk)
+        let rows: Vec<PointRow> = serde_json::from_str(&chunk)
             .map_err(|error| DbError::Corrupt { code: String::new(), reason: error.to_string() })?;
         for row in rows {
-            points.push(ServicePoint::try_from(PointRow::try_from(row)?)?);
+            points.push(ServicePoint::try_from(row)?);
         }
         from = to;
     }
@@ -193,76 +197,8 @@ const READ_PARTS: i64 = 4;
 /// Rows per JSON value in [`Db::active_points`].
 const ROWS_PER_CHUNK: i64 = 4096;
 
-/// A `points` row as `json_array` writes it, in [`PointRow`]'s column order.
-#[derive(serde::Deserialize)]
-struct JsonPointRow(
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    i64,
-    String,
-    Option<String>,
-    Option<String>,
-);
-
-impl TryFrom<JsonPointRow> for PointRow {
-    type Error = DbError;
-
-    fn try_from(row: JsonPointRow) -> Result<Self, DbError> {
-        let JsonPointRow(
-            code,
-            name,
-            town_code,
-            town,
-            kind,
-            address,
-            phone,
-            hours,
-            lon,
-            lat,
-            quality,
-            source,
-            area,
-            active,
-            version,
-            updated_at,
-            verified_by,
-            verified_at,
-        ) = row;
-        let real = |text: &str| {
-            text.parse::<f64>()
-                .map_err(|_| DbError::Corrupt { code: code.clone(), reason: format!("coordinate {text:?}") })
-        };
-        Ok(PointRow {
-            lon: real(&lon)?,
-            lat: real(&lat)?,
-            code,
-            name,
-            town_code,
-            town,
-            kind,
-            address,
-            phone,
-            hours,
-            location_quality: quality,
-            source,
-            area_type: area,
-            active,
-            version,
-            updated_at,
-            verified_by,
-            verified_at,
-        })
-    }
+/// A real written as text by `printf('%!.17g', ...)`: parsed back exactly.
+fn real_from_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+    let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    text.parse().map_err(|_| serde::de::Error::custom(format!("coordinate {text:?} is not a number")))
 }
