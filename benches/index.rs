@@ -123,7 +123,7 @@ fn index(c: &mut Criterion) {
         let tree = rstar_tree(&points);
 
         let mut group = c.benchmark_group(format!("index-{size}"));
-        group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+        group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(2));
         group.bench_function("bulk load", |b| {
             b.iter_batched(|| points.clone(), PointIndex::build_shared, BatchSize::LargeInput)
         });
