@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use legalmap::domain::{LonLat, ServicePoint};
-use legalmap::index::PointIndex;
+use legalmap::index::{PointIndex, unit_vector};
 use rstar::primitives::GeomWithData;
 use rstar::{ParentNode, RTree, RTreeNode};
 use serde_json::json;
@@ -45,11 +45,6 @@ fn data(size: usize) -> (Vec<Arc<ServicePoint>>, Vec<LonLat>) {
     let records: Vec<_> = points.iter().map(|p| p.record.clone()).collect();
     let origins = legalmap::synth::origins(&records, ORIGINS, SEED);
     (points.into_iter().map(Arc::new).collect(), origins)
-}
-
-fn unit_vector(p: LonLat) -> [f64; 3] {
-    let (lon, lat) = (p.lon().to_radians(), p.lat().to_radians());
-    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
 }
 
 fn rstar_tree(points: &[Arc<ServicePoint>]) -> RTree<RstarEntry> {

@@ -192,8 +192,9 @@ fn sort_nearest_first(hits: &mut [Hit<'_>]) {
     });
 }
 
-/// The position as a unit vector from the Earth's centre.
-fn unit_vector(position: LonLat) -> [f64; 3] {
+/// The position as a unit vector from the Earth's centre (what the tree indexes; public for the
+/// benchmark's `rstar` baseline, which must index the same vectors).
+pub fn unit_vector(position: LonLat) -> [f64; 3] {
     let (lon, lat) = (position.lon().to_radians(), position.lat().to_radians());
     [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
 }

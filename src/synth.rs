@@ -181,6 +181,15 @@ pub fn origins(points: &[PointRecord], count: usize, seed: u64) -> Vec<LonLat> {
         .collect()
 }
 
+/// Writes origins as `legalmap synth --origins` does: a `lon,lat` header, then WGS-84 degrees.
+pub fn write_origins(mut out: impl std::io::Write, origins: &[LonLat]) -> std::io::Result<()> {
+    writeln!(out, "lon,lat")?;
+    for origin in origins {
+        writeln!(out, "{:.6},{:.6}", origin.lon(), origin.lat())?;
+    }
+    out.flush()
+}
+
 /// The towns, with how many points each gets (largest remainder, so they add up to `count`).
 fn towns(count: usize, rng: &mut SplitMix64) -> Vec<Town> {
     let town_count = (count / POINTS_PER_TOWN).clamp(1, MAX_TOWNS);

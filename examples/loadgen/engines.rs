@@ -97,29 +97,23 @@ impl EngineConn {
             EngineConn::Redis(conn) => {
                 let mut radius_m = REDIS_FIRST_RADIUS_M;
                 loop {
-                    let reply = conn
-                        .command(
-                            [
-                                "GEOSEARCH",
-                                REDIS_KEY,
-                                "FROMLONLAT",
-                                &origin.0.to_string(),
-                                &origin.1.to_string(),
-                            ]
-                            .into_iter()
-                            .map(str::to_owned)
-                            .chain([
-                                "BYRADIUS".into(),
-                                radius_m.to_string(),
-                                "m".into(),
-                                "ASC".into(),
-                                "COUNT".into(),
-                                k.to_string(),
-                                "WITHDIST".into(),
-                            ])
-                            .collect(),
-                        )
-                        .await?;
+                    let (lon, lat, radius, count) =
+                        (origin.0.to_string(), origin.1.to_string(), radius_m.to_string(), k.to_string());
+                    let args = [
+                        "GEOSEARCH",
+                        REDIS_KEY,
+                        "FROMLONLAT",
+                        &lon,
+                        &lat,
+                        "BYRADIUS",
+                        &radius,
+                        "m",
+                        "ASC",
+                        "COUNT",
+                        &count,
+                        "WITHDIST",
+                    ];
+                    let reply = conn.command(args.map(str::to_owned).to_vec()).await?;
                     let Reply::Array(items) = reply else { bail!("GEOSEARCH answered {reply:?}") };
                     if items.len() >= k || radius_m > 20_000_000.0 {
                         return items

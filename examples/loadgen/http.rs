@@ -116,7 +116,7 @@ impl StaffSession {
         let mut conn = HttpConn::connect(address).await?;
         let page = conn.get("/admin/login", "").await?;
         let login_cookie = cookie_pair(&page).context("no login cookie")?;
-        let csrf = hidden_field(&page.body, "csrf").context("no csrf field on the login page")?;
+        let csrf = input_value(&page.body, "csrf").context("no csrf field on the login page")?;
         let answer = conn
             .post_form(
                 "/admin/login",
@@ -142,7 +142,7 @@ impl StaffSession {
         if page.status != 200 {
             bail!("edit page answered {}", page.status);
         }
-        let field = |name: &str| hidden_field(&page.body, name).with_context(|| format!("no {name} field"));
+        let field = |name: &str| input_value(&page.body, name).with_context(|| format!("no {name} field"));
         let (csrf, version) = (field("csrf")?, field("version")?);
         let value = |name: &str| input_value(&page.body, name).unwrap_or_default();
         let (name, kind, area_type) =
@@ -186,11 +186,7 @@ fn cookie_pair(response: &Response) -> Option<String> {
     response.header("set-cookie").and_then(|v| v.split(';').next()).map(str::to_owned)
 }
 
-/// The value of `<input type="hidden" name="NAME" value="...">`.
-fn hidden_field(html: &[u8], name: &str) -> Option<String> {
-    input_value(html, name)
-}
-
+/// The value of `<input name="NAME" value="...">` (hidden or not).
 fn input_value(html: &[u8], name: &str) -> Option<String> {
     let html = std::str::from_utf8(html).ok()?;
     let at = html.find(&format!("name=\"{name}\""))?;

@@ -148,15 +148,10 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", serde_json::to_string_pretty(&report)?);
         }
         Command::Origins { points, count, output } => {
-            let file =
-                std::fs::File::open(&points).with_context(|| format!("cannot read {}", points.display()))?;
-            let records = legalmap::points_csv::read_points(std::io::BufReader::new(file))
-                .map_err(|errors| anyhow::anyhow!("{} bad rows in {}", errors.len(), points.display()))?;
-            let mut out = String::from("lon,lat\n");
-            for origin in legalmap::synth::origins(&records, count, 1) {
-                out.push_str(&format!("{:.6},{:.6}\n", origin.lon(), origin.lat()));
-            }
-            std::fs::write(&output, out)?;
+            let origins = legalmap::synth::origins(&read_records(&points)?, count, 1);
+            let file = std::fs::File::create(&output)
+                .with_context(|| format!("cannot create {}", output.display()))?;
+            legalmap::synth::write_origins(std::io::BufWriter::new(file), &origins)?;
         }
         Command::LoadRedis { points, target } => {
             let points = read_points(&points)?;
@@ -373,12 +368,16 @@ fn read_origins(path: &PathBuf) -> anyhow::Result<Vec<(f64, f64)>> {
     Ok(origins)
 }
 
-/// Code and WGS-84 position of every row of a points CSV in WGS-84 (as `synth` writes).
-fn read_points(path: &PathBuf) -> anyhow::Result<Vec<BenchPoint>> {
+/// Every row of a points CSV, checked and in WGS-84, as `legalmap import` reads it.
+fn read_records(path: &PathBuf) -> anyhow::Result<Vec<legalmap::domain::PointRecord>> {
     let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let records = legalmap::points_csv::read_points(std::io::BufReader::new(file))
-        .map_err(|errors| anyhow::anyhow!("{} bad rows in {}", errors.len(), path.display()))?;
-    Ok(records
+    legalmap::points_csv::read_points(std::io::BufReader::new(file))
+        .map_err(|errors| anyhow::anyhow!("{} bad rows in {}", errors.len(), path.display()))
+}
+
+/// Code and WGS-84 position of every row of a points CSV.
+fn read_points(path: &PathBuf) -> anyhow::Result<Vec<BenchPoint>> {
+    Ok(read_records(path)?
         .into_iter()
         .map(|r| BenchPoint { code: r.code.to_string(), lon: r.location.lon(), lat: r.location.lat() })
         .collect())

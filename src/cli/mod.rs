@@ -109,12 +109,7 @@ fn synth(args: SynthArgs) -> anyhow::Result<()> {
     if let Some(path) = &args.origins {
         let origins = synth::origins(&records, args.origin_count as usize, args.seed);
         let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-        let mut out = BufWriter::new(file);
-        writeln!(out, "lon,lat")?;
-        for origin in &origins {
-            writeln!(out, "{:.6},{:.6}", origin.lon(), origin.lat())?;
-        }
-        out.flush()?;
+        synth::write_origins(BufWriter::new(file), &origins)?;
         eprintln!("wrote {} query origins to {}", origins.len(), path.display());
     }
     Ok(())

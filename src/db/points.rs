@@ -98,10 +98,11 @@ impl Db {
             .collect();
         let mut points = Vec::new();
         for part in parts {
-            points.extend(part.await.map_err(|error| DbError::Corrupt {
-                code: String::new(),
-                reason: format!("reading points failed: {error}"),
-            })??);
+            match part.await {
+                Ok(read) => points.extend(read?),
+                // Only a panic ends a reader early (nothing cancels them): re-raise it here.
+                Err(error) => std::panic::resume_unwind(error.into_panic()),
+            }
         }
         points.sort_by(|a, b| a.record.code.cmp(&b.record.code));
         Ok(points)
