@@ -8,14 +8,14 @@ use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use legalmap::coverage::{Coverage, Grid};
-use legalmap::index::PointIndex;
-use legalmap::map::{MapSettings, TileSource};
-use legalmap::travel::{Mode, TravelModel};
+use legalmap::locator::index::PointIndex;
+use legalmap::locator::travel::{Mode, TravelModel};
+use legalmap::web::map::{MapSettings, TileSource};
 
 fn coverage(c: &mut Criterion) {
     let map = MapSettings::new(TileSource::default());
     let grid = Arc::new(Grid::new(map.district(), 100.0));
-    let index = Arc::new(PointIndex::build(legalmap::seed::bundled_points()));
+    let index = Arc::new(PointIndex::build(legalmap::points::seed::bundled_points()));
     let model = TravelModel::default();
     eprintln!("grid: {} cells of 100 m inside the district, {} points", grid.inside_count(), index.len());
 

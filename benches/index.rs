@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use legalmap::domain::{LonLat, ServicePoint};
-use legalmap::index::{PointIndex, unit_vector};
+use legalmap::locator::index::{PointIndex, unit_vector};
 use rstar::primitives::GeomWithData;
 use rstar::{ParentNode, RTree, RTreeNode};
 use serde_json::json;
@@ -34,16 +34,16 @@ fn sizes() -> Vec<usize> {
 /// The real bundled points at 346, synthetic ones otherwise; origins near them.
 fn data(size: usize) -> (Vec<Arc<ServicePoint>>, Vec<LonLat>) {
     let points: Vec<ServicePoint> = if size == 346 {
-        legalmap::seed::bundled_points()
+        legalmap::points::seed::bundled_points()
     } else {
-        legalmap::synth::points(size, SEED)
+        legalmap::points::synth::points(size, SEED)
             .expect("valid size")
             .into_iter()
             .map(ServicePoint::unsaved)
             .collect()
     };
     let records: Vec<_> = points.iter().map(|p| p.record.clone()).collect();
-    let origins = legalmap::synth::origins(&records, ORIGINS, SEED);
+    let origins = legalmap::points::synth::origins(&records, ORIGINS, SEED);
     (points.into_iter().map(Arc::new).collect(), origins)
 }
 

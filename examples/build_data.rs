@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use legalmap::domain::{Datum, LonLat};
-use legalmap::points_csv::COLUMNS;
+use legalmap::points::csv_file::COLUMNS;
 use serde_json::Value;
 
 fn main() -> anyhow::Result<()> {

@@ -18,10 +18,10 @@ use crate::db::Db;
 use crate::db::points::DbError;
 use crate::domain::PointCode;
 use crate::error::AppError;
-use crate::index::PointIndex;
-use crate::map::{MapSettings, TileSource};
+use crate::locator::index::PointIndex;
+use crate::locator::travel::TravelModel;
 use crate::routes;
-use crate::travel::TravelModel;
+use crate::web::map::{MapSettings, TileSource};
 
 /// What every handler may use. Cheap to clone: all fields are handles.
 #[derive(Clone)]

@@ -7,10 +7,10 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::coverage::DEFAULT_CELL_M;
 use crate::domain::Datum;
-use crate::map::{DEFAULT_TILE_ATTRIBUTION, DEFAULT_TILE_URL, TileSource};
-use crate::travel::{
+use crate::locator::travel::{
     DEFAULT_BIKE_KMH, DEFAULT_DETOUR_FACTOR, DEFAULT_DRIVE_KMH, DEFAULT_WALK_KMH, TravelModel,
 };
+use crate::web::map::{DEFAULT_TILE_ATTRIBUTION, DEFAULT_TILE_URL, TileSource};
 
 /// legalmap: find the nearest public legal service point in Huangyan District's 15-minute
 /// public legal service circle.
@@ -54,7 +54,7 @@ pub enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct SynthArgs {
     /// How many points (1 to 10,000,000).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=crate::synth::MAX_COUNT as u64))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=crate::points::synth::MAX_COUNT as u64))]
     pub count: u64,
     /// The same seed gives the same points.
     #[arg(long, default_value_t = 1)]

@@ -8,8 +8,8 @@ use legalmap::coverage::places::{Place, place_summary};
 use legalmap::coverage::sites::Demand;
 use legalmap::coverage::{Coverage, Grid};
 use legalmap::domain::{AreaType, LocationQuality, LonLat, PointCode, PointKind, PointRecord, ServicePoint};
-use legalmap::index::PointIndex;
-use legalmap::travel::{Mode, TravelModel};
+use legalmap::locator::index::PointIndex;
+use legalmap::locator::travel::{Mode, TravelModel};
 
 const M_PER_DEG: f64 = 6_371_008.8 * PI / 180.0;
 const LAT0: f64 = 28.6;
@@ -118,9 +118,9 @@ fn placeholders_make_their_cells_uncertain() {
 
 #[test]
 fn the_real_district_adds_up() {
-    let settings = legalmap::map::MapSettings::new(legalmap::map::TileSource::default());
+    let settings = legalmap::web::map::MapSettings::new(legalmap::web::map::TileSource::default());
     let district = settings.district().clone();
-    let points = legalmap::seed::bundled_points();
+    let points = legalmap::points::seed::bundled_points();
     let coverage = coverage(&district, points, 100.0);
     let geodesic_km2 = district.geodesic_area_signed().abs() / 1e6;
     for mode in Mode::ALL.iter().copied() {

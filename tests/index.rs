@@ -3,7 +3,7 @@
 //! antimeridian included).
 
 use legalmap::domain::{AreaType, LocationQuality, LonLat, PointCode, PointKind, PointRecord, ServicePoint};
-use legalmap::index::PointIndex;
+use legalmap::locator::index::PointIndex;
 use proptest::prelude::*;
 
 fn point(serial: usize, lon: f64, lat: f64) -> ServicePoint {

@@ -148,10 +148,10 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", serde_json::to_string_pretty(&report)?);
         }
         Command::Origins { points, count, output } => {
-            let origins = legalmap::synth::origins(&read_records(&points)?, count, 1);
+            let origins = legalmap::points::synth::origins(&read_records(&points)?, count, 1);
             let file = std::fs::File::create(&output)
                 .with_context(|| format!("cannot create {}", output.display()))?;
-            legalmap::synth::write_origins(std::io::BufWriter::new(file), &origins)?;
+            legalmap::points::synth::write_origins(std::io::BufWriter::new(file), &origins)?;
         }
         Command::LoadRedis { points, target } => {
             let points = read_points(&points)?;
@@ -253,7 +253,7 @@ async fn edit_loop(
     end: Instant,
 ) -> anyhow::Result<serde_json::Value> {
     let mut conn = engine.connect_editor().await?;
-    let mut rng = legalmap::synth::SplitMix64::new(0xed17);
+    let mut rng = legalmap::points::synth::SplitMix64::new(0xed17);
     let (mut landed, mut failed, mut latencies_ns) = (0usize, 0usize, Vec::new());
     tokio::time::sleep_until(measure_from.into()).await;
     let mut tick = tokio::time::interval(every);
@@ -371,7 +371,7 @@ fn read_origins(path: &PathBuf) -> anyhow::Result<Vec<(f64, f64)>> {
 /// Every row of a points CSV, checked and in WGS-84, as `legalmap import` reads it.
 fn read_records(path: &PathBuf) -> anyhow::Result<Vec<legalmap::domain::PointRecord>> {
     let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    legalmap::points_csv::read_points(std::io::BufReader::new(file))
+    legalmap::points::csv_file::read_points(std::io::BufReader::new(file))
         .map_err(|errors| anyhow::anyhow!("{} bad rows in {}", errors.len(), path.display()))
 }
 

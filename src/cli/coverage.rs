@@ -8,9 +8,9 @@ use anyhow::Context;
 use crate::config::{CoverageArgs, check_cell_m};
 use crate::coverage::{Coverage, Grid};
 use crate::db::Db;
-use crate::index::PointIndex;
-use crate::map::{MapSettings, TileSource};
-use crate::travel::Mode;
+use crate::locator::index::PointIndex;
+use crate::locator::travel::Mode;
+use crate::web::map::{MapSettings, TileSource};
 
 pub async fn run(args: CoverageArgs) -> anyhow::Result<()> {
     let model = args.travel.model().map_err(anyhow::Error::msg)?;

@@ -10,7 +10,7 @@ use crate::app::{self, AppState, Settings};
 use crate::config::{Command, ExportArgs, ImportArgs, ServeArgs, SynthArgs, check_cell_m};
 use crate::db::Db;
 use crate::db::point_writes::Change;
-use crate::{points_csv, seed, synth};
+use crate::points::{csv_file, seed, synth};
 
 mod coverage;
 mod users;
@@ -50,7 +50,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
 async fn import(args: ImportArgs) -> anyhow::Result<()> {
     let file = File::open(&args.file).with_context(|| format!("cannot open {}", args.file.display()))?;
-    let records = match points_csv::read_points(std::io::BufReader::new(file)) {
+    let records = match csv_file::read_points(std::io::BufReader::new(file)) {
         Ok(records) => records,
         Err(errors) => {
             for error in &errors {
@@ -85,11 +85,11 @@ async fn export(args: ExportArgs) -> anyhow::Result<()> {
         Some(path) => {
             let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
             let mut out = BufWriter::new(file);
-            points_csv::write_points(&mut out, records)?;
+            csv_file::write_points(&mut out, records)?;
             out.flush()?;
             eprintln!("exported {} points to {}", points.len(), path.display());
         }
-        None => points_csv::write_points(std::io::stdout().lock(), records)?,
+        None => csv_file::write_points(std::io::stdout().lock(), records)?,
     }
     Ok(())
 }
@@ -100,11 +100,11 @@ fn synth(args: SynthArgs) -> anyhow::Result<()> {
         Some(path) => {
             let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
             let mut out = BufWriter::new(file);
-            points_csv::write_points(&mut out, &records)?;
+            csv_file::write_points(&mut out, &records)?;
             out.flush()?;
             eprintln!("wrote {} synthetic points to {}", records.len(), path.display());
         }
-        None => points_csv::write_points(std::io::stdout().lock(), &records)?,
+        None => csv_file::write_points(std::io::stdout().lock(), &records)?,
     }
     if let Some(path) = &args.origins {
         let origins = synth::origins(&records, args.origin_count as usize, args.seed);

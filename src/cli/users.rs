@@ -3,10 +3,10 @@
 
 use anyhow::{Context, bail};
 
-use crate::auth;
 use crate::config::UserCommand;
 use crate::db::Db;
 use crate::domain::staff::{NewPassword, Role, Username};
+use crate::web::auth;
 
 pub async fn run(command: UserCommand) -> anyhow::Result<()> {
     match command {

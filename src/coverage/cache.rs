@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use super::places::{Place, PlaceSummary, place_summary};
 use super::{Coverage, Grid};
 use crate::db::points::DbError;
-use crate::index::PointIndex;
-use crate::travel::{Mode, TravelModel};
+use crate::locator::index::PointIndex;
+use crate::locator::travel::{Mode, TravelModel};
 
 /// The places' figures per mode (in `Mode::ALL` order), and the snapshot they were computed for.
 type PlacesFor = (Arc<PointIndex>, Arc<Vec<PlaceSummary>>);

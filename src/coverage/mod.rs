@@ -23,8 +23,8 @@ use serde::Serialize;
 pub use grid::Grid;
 
 use crate::domain::LonLat;
-use crate::index::PointIndex;
-use crate::travel::{Mode, TravelModel};
+use crate::locator::index::PointIndex;
+use crate::locator::travel::{Mode, TravelModel};
 
 /// Default cell side, metres.
 pub const DEFAULT_CELL_M: f64 = 100.0;

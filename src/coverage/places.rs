@@ -7,9 +7,9 @@ use serde::Serialize;
 
 use crate::domain::datum::is_in_china_rectangle;
 use crate::domain::{Datum, LonLat};
-use crate::index::PointIndex;
-use crate::points_csv::RowError;
-use crate::travel::{Mode, TravelModel};
+use crate::locator::index::PointIndex;
+use crate::locator::travel::{Mode, TravelModel};
+use crate::points::csv_file::RowError;
 
 /// Most places one upload may hold.
 pub const MAX_PLACES: usize = 50_000;

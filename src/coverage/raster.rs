@@ -3,7 +3,7 @@
 //! nearest point's location is only an estimate.
 
 use super::Coverage;
-use crate::travel::Mode;
+use crate::locator::travel::Mode;
 
 /// RGBA colours of the four kinds of cell; outside the district is transparent.
 const COVERED: [u8; 4] = [22, 150, 60, 110];

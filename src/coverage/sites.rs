@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::Coverage;
 use super::places::Place;
 use crate::domain::LonLat;
-use crate::travel::Mode;
+use crate::locator::travel::Mode;
 
 /// Most sites one request may ask for.
 pub const MAX_SITES: usize = 20;

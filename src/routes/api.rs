@@ -12,8 +12,8 @@ use super::params::{ApiQuery, OriginParams, parse_limit, parse_minutes, parse_mo
 use crate::app::AppState;
 use crate::domain::{AreaType, LocationQuality, LonLat, PointCode};
 use crate::error::AppError;
+use crate::locator::travel::{Mode, standard_mode};
 use crate::locator::{self, Candidate, Trip};
-use crate::travel::{Mode, standard_mode};
 
 /// The OpenAPI 3.1 description of this API.
 const OPENAPI_JSON: &str = include_str!("openapi.json");

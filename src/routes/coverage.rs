@@ -13,7 +13,7 @@ use crate::app::AppState;
 use crate::coverage::ModeSummary;
 use crate::coverage::places::PlaceSummary;
 use crate::error::AppError;
-use crate::travel::Mode;
+use crate::locator::travel::Mode;
 use crate::views::{PageContext, coverage_page};
 
 #[derive(Debug, Deserialize)]

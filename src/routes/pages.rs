@@ -14,9 +14,9 @@ use super::params::{ApiQuery, OriginParams, local_path, parse_mode};
 use crate::app::AppState;
 use crate::domain::{PointCode, ServicePoint};
 use crate::error::AppError;
-use crate::index::PointIndex;
+use crate::locator::index::PointIndex;
+use crate::locator::travel::Mode;
 use crate::locator::{self, Trip};
-use crate::travel::Mode;
 use crate::views::locator_page::{self, Panel, Results, SearchForm};
 use crate::views::{PageContext, point_page};
 

@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 
 use crate::domain::{Datum, LonLat};
 use crate::error::AppError;
-use crate::travel::Mode;
+use crate::locator::travel::Mode;
 
 /// `Query<T>` whose rejections are our JSON error, not axum's plain text.
 pub struct ApiQuery<T>(pub T);

@@ -5,7 +5,7 @@ use axum::extract::Path;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::assets;
+use crate::web::assets;
 
 pub async fn static_file(Path(path): Path<String>) -> Response {
     match assets::lookup(&path) {

@@ -1,7 +1,7 @@
 //! How numbers and labels read in Chinese.
 
 use crate::domain::{LocationQuality, PointKind};
-use crate::travel::Mode;
+use crate::locator::travel::Mode;
 
 /// "850 米" below a kilometre, "1.2 公里" above.
 pub fn distance(distance_m: f64) -> String {

@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use maud::{DOCTYPE, Markup, html};
 
-use crate::assets;
+use crate::web::assets;
 
 /// What every page needs to know about the request.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -6,9 +6,9 @@ use maud::{Markup, html};
 use super::format;
 use super::layout::{PageContext, layout};
 use crate::domain::{LonLat, ServicePoint};
+use crate::locator::travel::Mode;
 use crate::locator::{Candidate, Trip};
-use crate::map::TileSource;
-use crate::travel::Mode;
+use crate::web::map::TileSource;
 
 /// What the search form shows: the values the resident last entered.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -8,7 +8,7 @@ use super::layout::{PageContext, layout};
 use super::locator_page::map_region;
 use super::navigation::navigation_links;
 use crate::domain::{LonLat, ServicePoint};
-use crate::map::TileSource;
+use crate::web::map::TileSource;
 
 pub fn page(context: &PageContext, point: &ServicePoint, on_map: LonLat, tiles: &TileSource) -> Markup {
     let record = &point.record;

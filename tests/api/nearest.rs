@@ -1,6 +1,6 @@
 use axum::http::StatusCode;
 use legalmap::domain::{Datum, LonLat};
-use legalmap::travel::{Mode, TravelModel};
+use legalmap::locator::travel::{Mode, TravelModel};
 use serde_json::Value;
 
 use crate::support::TestApp;

@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use legalmap::db::point_writes::Change;
 use legalmap::domain::{AreaType, Datum, LocationQuality, LonLat, PointCode, PointKind, PointRecord};
-use legalmap::map::TileSource;
+use legalmap::web::map::TileSource;
 
 use crate::support::TestApp;
 

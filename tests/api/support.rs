@@ -11,8 +11,8 @@ use http_body_util::BodyExt;
 use legalmap::app::{self, AppState, Settings};
 use legalmap::db::Db;
 use legalmap::domain::staff::{NewPassword, Role, Username};
-use legalmap::map::TileSource;
-use legalmap::seed;
+use legalmap::points::seed;
+use legalmap::web::map::TileSource;
 use serde_json::Value;
 use tempfile::TempDir;
 use tower::ServiceExt;
@@ -122,7 +122,7 @@ fn form_body(fields: &[(&str, &str)]) -> String {
 impl TestApp {
     /// Creates an account straight in the store.
     pub async fn create_staff(&self, name: &str, role: Role) {
-        let hash = legalmap::auth::hash_password(&NewPassword::parse(PASSWORD).unwrap());
+        let hash = legalmap::web::auth::hash_password(&NewPassword::parse(PASSWORD).unwrap());
         self.state.db.create_user(&Username::parse(name).unwrap(), &hash, role).await.unwrap().unwrap();
     }
 

@@ -14,8 +14,8 @@ use crate::app::AppState;
 use crate::coverage::places::{Place, read_places};
 use crate::coverage::sites::{Demand, MAX_SITES};
 use crate::error::PageError;
+use crate::locator::travel::Mode;
 use crate::routes::params::parse_mode;
-use crate::travel::Mode;
 use crate::views::admin::{self, CoverageView};
 
 #[derive(Debug, Default, Deserialize)]

@@ -15,7 +15,7 @@ use crate::db::point_writes::Change;
 use crate::domain::history::differing_fields;
 use crate::domain::{PointRecord, ServicePoint};
 use crate::error::{AppError, PageError};
-use crate::points_csv::{self, RowError};
+use crate::points::csv_file::{self, RowError};
 use crate::routes::geojson::FeatureCollection;
 use crate::views::admin::{self, ImportPreview};
 use sha2::{Digest, Sha256};
@@ -101,7 +101,7 @@ async fn preview(
     retire_missing: bool,
     notice: Option<&str>,
 ) -> Result<Response, PageError> {
-    let parsed = points_csv::read_points(text.as_bytes());
+    let parsed = csv_file::read_points(text.as_bytes());
     let current = state.db.all_points().await?;
     let (records, errors): (Vec<PointRecord>, Vec<RowError>) = match parsed {
         Ok(records) => (records, Vec::new()),
@@ -171,7 +171,7 @@ pub async fn apply(
 ) -> Result<Response, PageError> {
     let text = form.content.unwrap_or_default();
     let retire_missing = form.retire_missing.as_deref() == Some("1");
-    let records = match points_csv::read_points(text.as_bytes()) {
+    let records = match csv_file::read_points(text.as_bytes()) {
         Ok(records) => records,
         // The previewed text no longer parses (edited in between?): show the dry run again.
         Err(_) => return preview(&state, &staff, text, "UTF-8", retire_missing, None).await,
@@ -192,8 +192,7 @@ pub async fn apply(
 pub async fn export_csv(State(state): State<AppState>, _staff: Staff) -> Result<Response, AppError> {
     let points = state.db.active_points().await?;
     let mut csv = b"\xEF\xBB\xBF".to_vec();
-    points_csv::write_points(&mut csv, points.iter().map(|p| &p.record))
-        .map_err(|e| AppError::internal(&e))?;
+    csv_file::write_points(&mut csv, points.iter().map(|p| &p.record)).map_err(|e| AppError::internal(&e))?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

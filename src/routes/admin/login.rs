@@ -12,10 +12,10 @@ use serde::Deserialize;
 
 use super::session::{CsrfForm, cookie, now_unix, session_cookie};
 use crate::app::AppState;
-use crate::auth::{self, LOGIN_CSRF_COOKIE};
 use crate::error::PageError;
 use crate::routes::params::local_path;
 use crate::views::admin;
+use crate::web::auth::{self, LOGIN_CSRF_COOKIE};
 
 /// Throttling window, seconds.
 const FAILURE_WINDOW_SECS: i64 = 15 * 60;

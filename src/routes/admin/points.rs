@@ -12,7 +12,7 @@ use crate::app::AppState;
 use crate::db::point_writes::{Change, WriteError};
 use crate::domain::{PointCode, ServicePoint};
 use crate::error::{AppError, PageError};
-use crate::point_form::{Draft, PointForm};
+use crate::points::form::{Draft, FormContext, PointForm};
 use crate::views::admin::{self, EditView, PointFilter};
 use maud::Markup;
 
@@ -71,6 +71,14 @@ async fn load(state: &AppState, code: &str) -> Result<ServicePoint, PageError> {
     state.db.point(&code).await?.ok_or_else(not_found)
 }
 
+/// Checks `form` against the current points and the staff settings.
+fn check_form(state: &AppState, form: &PointForm, existing: Option<&ServicePoint>, actor: &str) -> Draft {
+    let index = state.index();
+    let context =
+        FormContext { points: index.points(), map: &state.map, confirm_move_m: state.staff.confirm_move_m };
+    Draft::from_form(&context, form, existing, actor)
+}
+
 pub async fn edit_page(
     State(state): State<AppState>,
     staff: Staff,
@@ -78,7 +86,7 @@ pub async fn edit_page(
 ) -> Result<Response, PageError> {
     let point = load(&state, &code).await?;
     let form = PointForm::from_point(&point);
-    let draft = Draft::from_form(&state, &form, Some(&point), &staff.user.username);
+    let draft = check_form(&state, &form, Some(&point), &staff.user.username);
     Ok(render_edit(&state, &staff, Some(&point), &form, &draft, None, false).into_response())
 }
 
@@ -89,7 +97,7 @@ pub async fn new_point_page(State(state): State<AppState>, staff: Staff) -> Resp
         area_type: Some("rural".into()),
         ..PointForm::default()
     };
-    let draft = Draft::from_form(&state, &form, None, &staff.user.username);
+    let draft = check_form(&state, &form, None, &staff.user.username);
     render_edit(&state, &staff, None, &form, &draft, None, false).into_response()
 }
 
@@ -101,7 +109,7 @@ pub async fn save_point(
     CsrfForm { staff, form }: CsrfForm<PointForm>,
 ) -> Result<Response, PageError> {
     let point = load(&state, &code).await?;
-    let draft = Draft::from_form(&state, &form, Some(&point), &staff.user.username);
+    let draft = check_form(&state, &form, Some(&point), &staff.user.username);
     let view = |draft: &Draft, form: &PointForm, conflict: Option<&ServicePoint>, status: StatusCode| {
         let page = render_edit(&state, &staff, Some(&point), form, draft, conflict, true);
         (status, page).into_response()
@@ -143,7 +151,7 @@ pub async fn add_point(
     State(state): State<AppState>,
     CsrfForm { staff, form }: CsrfForm<PointForm>,
 ) -> Result<Response, PageError> {
-    let draft = Draft::from_form(&state, &form, None, &staff.user.username);
+    let draft = check_form(&state, &form, None, &staff.user.username);
     let view = |draft: &Draft, status: StatusCode| {
         (status, render_edit(&state, &staff, None, &form, draft, None, true)).into_response()
     };

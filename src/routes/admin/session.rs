@@ -9,9 +9,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::de::DeserializeOwned;
 
 use crate::app::AppState;
-use crate::auth::{self, SESSION_COOKIE};
 use crate::domain::staff::{Role, Staff};
 use crate::error::{AppError, PageError};
+use crate::web::auth::{self, SESSION_COOKIE};
 
 /// Refuses (403) a staff member whose role does not include `role`.
 pub fn require(staff: &Staff, role: Role) -> Result<(), PageError> {

@@ -7,10 +7,10 @@ use serde::Deserialize;
 
 use super::{CsrfForm, Staff, require};
 use crate::app::AppState;
-use crate::auth;
 use crate::domain::staff::{NewPassword, Role, Username};
 use crate::error::{AppError, PageError};
 use crate::views::admin;
+use crate::web::auth;
 
 async fn page(
     state: &AppState,

@@ -8,9 +8,9 @@ use crate::coverage::places::PlaceSummary;
 use crate::coverage::sites::{PointLoss, Suggestion};
 use crate::domain::LonLat;
 use crate::domain::staff::Staff;
-use crate::map::TileSource;
-use crate::travel::Mode;
+use crate::locator::travel::Mode;
 use crate::views::format;
+use crate::web::map::TileSource;
 
 pub struct CoverageView<'a> {
     pub staff: &'a Staff,

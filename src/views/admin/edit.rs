@@ -7,9 +7,9 @@ use super::{csrf_field, layout};
 use crate::domain::history::differing_fields;
 use crate::domain::staff::Staff;
 use crate::domain::{AreaType, LonLat, PointKind, ServicePoint};
-use crate::map::TileSource;
-use crate::point_form::{Confirmation, Draft, PointForm};
+use crate::points::form::{Confirmation, Draft, PointForm};
 use crate::views::format;
+use crate::web::map::TileSource;
 
 /// Everything the edit page shows.
 pub struct EditView<'a> {

@@ -6,7 +6,7 @@ use super::{csrf_field, layout};
 use crate::db::point_writes::UpsertSummary;
 use crate::domain::staff::Staff;
 use crate::domain::{PointRecord, ServicePoint};
-use crate::points_csv::RowError;
+use crate::points::csv_file::RowError;
 
 pub fn import_page(staff: &Staff, problem: Option<&str>) -> Markup {
     layout(

@@ -15,8 +15,8 @@ pub use import::{ImportPreview, import_done_page, import_page, import_result_pag
 pub use points::{PointFilter, history_page, points_page};
 pub use users::users_page;
 
-use crate::assets;
 use crate::domain::staff::{Role, Staff};
+use crate::web::assets;
 
 /// The staff page frame: navigation, who is logged in, and the logout button.
 pub fn layout(title: &str, staff: Option<&Staff>, body: Markup) -> Markup {

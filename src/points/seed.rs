@@ -3,13 +3,13 @@
 
 use crate::db::Db;
 use crate::db::point_writes::{Change, UpsertSummary};
-use crate::points_csv;
+use crate::points::csv_file;
 
 /// The contents of `data/points.csv`.
-pub const BUNDLED_POINTS_CSV: &str = include_str!("../data/points.csv");
+pub const BUNDLED_POINTS_CSV: &str = include_str!("../../data/points.csv");
 
 /// The district boundary, `data/district.geojson` (WGS-84).
-pub const DISTRICT_GEOJSON: &str = include_str!("../data/district.geojson");
+pub const DISTRICT_GEOJSON: &str = include_str!("../../data/district.geojson");
 
 /// Loads the bundled points into an empty store; leaves a store with any points alone.
 /// Returns what was loaded, or `None` when the store already had points.
@@ -17,7 +17,7 @@ pub async fn seed_if_empty(db: &Db) -> anyhow::Result<Option<UpsertSummary>> {
     if db.count_points().await? > 0 {
         return Ok(None);
     }
-    let records = points_csv::read_points(BUNDLED_POINTS_CSV.as_bytes()).map_err(|errors| {
+    let records = csv_file::read_points(BUNDLED_POINTS_CSV.as_bytes()).map_err(|errors| {
         let listed: Vec<String> = errors.iter().map(ToString::to_string).collect();
         anyhow::anyhow!("the bundled data/points.csv is invalid: {}", listed.join("; "))
     })?;
@@ -28,7 +28,7 @@ pub async fn seed_if_empty(db: &Db) -> anyhow::Result<Option<UpsertSummary>> {
 /// The bundled points as a fresh store would hold them (version 1, active), without a store:
 /// for benchmarks and tests of the index and coverage.
 pub fn bundled_points() -> Vec<crate::domain::ServicePoint> {
-    points_csv::read_points(BUNDLED_POINTS_CSV.as_bytes())
+    csv_file::read_points(BUNDLED_POINTS_CSV.as_bytes())
         .expect("the bundled data/points.csv is valid")
         .into_iter()
         .map(crate::domain::ServicePoint::unsaved)

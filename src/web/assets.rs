@@ -15,7 +15,7 @@ macro_rules! asset {
     ($name:literal, $content_type:expr) => {
         Asset {
             name: $name,
-            bytes: include_bytes!(concat!("../static/", $name)),
+            bytes: include_bytes!(concat!("../../static/", $name)),
             content_type: $content_type,
         }
     };

@@ -1,14 +1,16 @@
 //! The point editing form: what staff typed, turned into a record, with the problems to fix and
 //! the confirmations to give before it may be saved.
 
+use std::sync::Arc;
+
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::domain::paste::parse_pasted;
 use crate::domain::{
     AreaType, Datum, LocationQuality, LonLat, PointCode, PointKind, PointRecord, ServicePoint,
 };
-use crate::points_csv::check_phone;
+use crate::points::csv_file::check_phone;
+use crate::web::map::MapSettings;
 
 /// Moves shorter than this (metres) are rounding of the displayed coordinates, not moves.
 const SAME_PLACE_M: f64 = 0.05;
@@ -102,10 +104,21 @@ pub struct Draft {
     pub verify: bool,
 }
 
+/// What checking a form needs to know beyond the form itself.
+#[derive(Debug, Clone, Copy)]
+pub struct FormContext<'a> {
+    /// The active points in code order: a new point's town is named after its neighbours.
+    pub points: &'a [Arc<ServicePoint>],
+    /// The district outline, to ask for confirmation of a location outside it.
+    pub map: &'a MapSettings,
+    /// Moves longer than this (metres) ask for confirmation.
+    pub confirm_move_m: f64,
+}
+
 impl Draft {
     /// Checks `form` for the point `existing` (None when adding), as `actor`.
     pub fn from_form(
-        state: &AppState,
+        context: &FormContext<'_>,
         form: &PointForm,
         existing: Option<&ServicePoint>,
         actor: &str,
@@ -118,7 +131,6 @@ impl Draft {
                 .map_err(|_| problems.push("编码须为 12 位国家统计局区划代码。".into()))
                 .ok(),
         };
-        let index = state.index();
         let town_code =
             existing.map_or_else(|| text(&form.town_code).to_owned(), |p| p.record.town_code.clone());
         let town = match existing {
@@ -126,7 +138,7 @@ impl Draft {
             // Codes start with their town's code, and points are in code order: the town's first
             // point is where its code would sort.
             None => {
-                let points = index.points();
+                let points = context.points;
                 let first = points.partition_point(|p| p.record.code.as_str() < town_code.as_str());
                 points.get(first).filter(|p| p.record.town_code == town_code).map(|p| p.record.town.clone())
             }
@@ -170,10 +182,9 @@ impl Draft {
             (Some(new), Some(point)) => Some(new.distance_m(point.record.location)),
             _ => None,
         };
-        let inside_district = location.is_some_and(|at| state.map.in_district(at));
+        let inside_district = location.is_some_and(|at| context.map.in_district(at));
         let mut missing_confirmations = Vec::new();
-        if moved_m.is_some_and(|m| m > state.staff.confirm_move_m) && !PointForm::checked(&form.confirm_move)
-        {
+        if moved_m.is_some_and(|m| m > context.confirm_move_m) && !PointForm::checked(&form.confirm_move) {
             missing_confirmations.push(Confirmation::LongMove);
         }
         let outside_confirmed =

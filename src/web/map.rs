@@ -6,7 +6,7 @@ use geo::{Contains, LineString, Point, Polygon, Simplify};
 use serde::Deserialize;
 
 use crate::domain::{Datum, LonLat};
-use crate::seed::DISTRICT_GEOJSON;
+use crate::points::seed::DISTRICT_GEOJSON;
 
 /// OpenStreetMap's standard tiles: free to use with attribution under the OSM tile usage
 /// policy (light use); a busy deployment should point `--tile-url` at its own tile server or a

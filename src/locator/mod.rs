@@ -1,9 +1,14 @@
 //! "Which points can I reach": the index's hits with the travel model applied. Shared by the
 //! JSON API and the pages so both answer the same way.
 
+/// The R-tree of active points: exact nearest and within-distance queries on the sphere.
+pub mod index;
+/// The travel-time model and the provincial 15-minute standard.
+pub mod travel;
+
 use crate::domain::{LonLat, ServicePoint};
-use crate::index::{Hit, PointIndex};
-use crate::travel::{Mode, TravelEstimate, TravelModel};
+use crate::locator::index::{Hit, PointIndex};
+use crate::locator::travel::{Mode, TravelEstimate, TravelModel};
 
 /// A resident's question: from here, by this mode, within this many minutes.
 #[derive(Debug, Clone, Copy, PartialEq)]

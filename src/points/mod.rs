@@ -1,0 +1,11 @@
+//! Point data in and out: the points CSV, the staff's point form, the bundled data set loaded at
+//! the first start, and synthetic sets for benchmarks.
+
+/// Reading and writing the points CSV.
+pub mod csv_file;
+/// The staff's point form: typed text to a checked draft, with confirmations.
+pub mod form;
+/// The bundled data set and first-start loading.
+pub mod seed;
+/// Synthetic, clearly marked point sets shaped like China's villages, for benchmarks.
+pub mod synth;
