@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use crate::web::hex::hex;
+
 struct Asset {
     name: &'static str,
     bytes: &'static [u8],
@@ -84,8 +86,9 @@ fn hashed_name(name: &str, bytes: &[u8]) -> String {
     let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, &byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
     });
+    let hash = hex(&hash.to_be_bytes());
     match name.rsplit_once('.') {
-        Some((stem, extension)) => format!("{stem}.{hash:016x}.{extension}"),
-        None => format!("{name}.{hash:016x}"),
+        Some((stem, extension)) => format!("{stem}.{hash}.{extension}"),
+        None => format!("{name}.{hash}"),
     }
 }

@@ -18,6 +18,7 @@ use crate::error::{AppError, PageError};
 use crate::points::csv_file::{self, RowError};
 use crate::routes::geojson::FeatureCollection;
 use crate::views::admin::{self, ImportPreview};
+use crate::web::hex::hex;
 use sha2::{Digest, Sha256};
 
 /// Largest upload accepted, bytes (the district's list is about 140 KB).
@@ -90,7 +91,7 @@ fn fingerprint(points: &[ServicePoint]) -> String {
     for point in points {
         hasher.update(format!("{}:{}:{}\n", point.record.code, point.version, point.active));
     }
-    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex(&hasher.finalize())
 }
 
 async fn preview(
