@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::params::{ApiQuery, OriginParams, local_path, parse_mode};
 use crate::app::AppState;
-use crate::domain::{PointCode, ServicePoint};
+use crate::domain::{PointCode, PointFilter, ServicePoint};
 use crate::error::AppError;
 use crate::locator::index::PointIndex;
 use crate::locator::travel::Mode;
@@ -185,14 +185,11 @@ enum Picked<'a> {
     None,
 }
 
-/// Points whose name or town contains `place`; an exact name wins outright.
+/// Points whose name, town or code contains `place`; an exact name wins outright.
 fn pick_place<'a>(index: &'a PointIndex, place: &str) -> Picked<'a> {
-    let matches: Vec<&ServicePoint> = index
-        .points()
-        .iter()
-        .map(|point| &**point)
-        .filter(|p| p.record.name.contains(place) || p.record.town.contains(place))
-        .collect();
+    let filter = PointFilter::containing(place);
+    let matches: Vec<&ServicePoint> =
+        index.points().iter().map(|point| &**point).filter(|point| filter.matches(point)).collect();
     if let Some(exact) = matches.iter().find(|p| p.record.name == place) {
         return Picked::One(exact);
     }

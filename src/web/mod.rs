@@ -7,6 +7,8 @@ pub mod assets;
 pub mod auth;
 /// The site's cookies: names and attributes.
 pub mod cookies;
+/// GeoJSON out: the points and the coverage gaps.
+pub mod geojson;
 /// Bytes as lower-case hex digits.
 pub mod hex;
 /// The pages' map: tile source and district outline in the tiles' datum.
