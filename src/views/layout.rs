@@ -99,3 +99,21 @@ pub fn error_page(status: StatusCode, message: &str) -> Markup {
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_sides_share_one_head_and_only_the_staff_side_is_unlisted() {
+        let public = layout("首页", &PageContext::default(), html! {}).into_string();
+        assert!(public.contains("<title>首页 · 黄岩区公共法律服务</title>"), "{public}");
+        assert!(public.contains(r#"<meta name="color-scheme" content="light">"#));
+        assert!(!public.contains("noindex") && !public.contains("admin.css"));
+        let staff = crate::views::admin::login_page("token", "/admin/points", None).into_string();
+        assert!(staff.contains("<title>登录 · 服务点管理</title>"), "{staff}");
+        assert!(staff.contains(r#"<meta name="robots" content="noindex">"#));
+        assert!(staff.contains(&assets::url("admin.css")) && staff.contains(&assets::url("admin.js")));
+        assert!(!staff.contains(&assets::url("app.js")), "the residents' script stays off staff pages");
+    }
+}

@@ -43,7 +43,7 @@ pub fn points_page(staff: &Staff, points: &[ServicePoint], filter: &PointFilter)
                         option value="no" selected[filter.verified == Some(false)] { "未核实" }
                     }
                 }
-                label { "名称或编码" input name="q" value=(filter.text.as_deref().unwrap_or("")); }
+                label { "名称、镇街或编码" input name="q" value=(filter.text.as_deref().unwrap_or("")); }
                 label.check { input type="checkbox" name="recent" value="1" checked[filter.changed_since.is_some()]; "近 7 天修改" }
                 label.check { input type="checkbox" name="retired" value="1" checked[filter.include_retired]; "含已撤销" }
                 button type="submit" { "筛选" }
