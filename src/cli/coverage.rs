@@ -10,6 +10,7 @@ use crate::coverage::{Coverage, Grid};
 use crate::db::Db;
 use crate::locator::index::PointIndex;
 use crate::locator::travel::Mode;
+use crate::web::geojson;
 use crate::web::map::{MapSettings, TileSource};
 
 pub async fn run(args: CoverageArgs) -> anyhow::Result<()> {
@@ -34,7 +35,7 @@ pub async fn run(args: CoverageArgs) -> anyhow::Result<()> {
         print_table(&coverage, mode);
         if let Some(output) = &args.output {
             let path = if modes.len() > 1 { per_mode_path(output, mode) } else { output.clone() };
-            let json = serde_json::to_string(&coverage.gaps_geojson(mode))?;
+            let json = serde_json::to_string(&geojson::coverage_gaps(&coverage, mode)?)?;
             std::fs::write(&path, json).with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!("wrote the {mode} gaps to {}", path.display());
         }

@@ -198,45 +198,6 @@ impl Coverage {
     }
 }
 
-impl Coverage {
-    /// The gaps for `mode` as a GeoJSON FeatureCollection (WGS-84): one rectangle per run of
-    /// adjacent cells in a row, with the run's area and the row and columns it spans.
-    pub fn gaps_geojson(&self, mode: Mode) -> serde_json::Value {
-        let features: Vec<serde_json::Value> = self
-            .gaps(mode)
-            .into_iter()
-            .map(|(row, first, last)| {
-                let (sw, ne) = self.grid.bounds(row, first, last);
-                let ring = [
-                    [sw.lon(), sw.lat()],
-                    [ne.lon(), sw.lat()],
-                    [ne.lon(), ne.lat()],
-                    [sw.lon(), ne.lat()],
-                    [sw.lon(), sw.lat()],
-                ];
-                serde_json::json!({
-                    "type": "Feature",
-                    "geometry": { "type": "Polygon", "coordinates": [ring] },
-                    "properties": {
-                        "row": row,
-                        "first_col": first,
-                        "last_col": last,
-                        "cells": last - first + 1,
-                        "area_km2": self.grid.cell_area_km2(row) * (last - first + 1) as f64,
-                    },
-                })
-            })
-            .collect();
-        serde_json::json!({
-            "type": "FeatureCollection",
-            "mode": mode,
-            "standard_radius_m": mode.standard_radius_m(),
-            "cell_m": self.grid.cell_m,
-            "features": features,
-        })
-    }
-}
-
 #[derive(Debug, Default, Clone, Copy)]
 struct Tally {
     area: f64,

@@ -5,8 +5,10 @@ pub mod history;
 pub mod lonlat;
 pub mod paste;
 pub mod point;
+pub mod point_filter;
 pub mod staff;
 
 pub use datum::Datum;
 pub use lonlat::{CoordError, LonLat};
 pub use point::{AreaType, LocationQuality, PointCode, PointKind, PointRecord, ServicePoint, Verification};
+pub use point_filter::PointFilter;

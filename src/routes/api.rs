@@ -7,13 +7,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
 
-use super::geojson::{Feature, FeatureCollection};
 use super::params::{ApiQuery, OriginParams, parse_limit, parse_minutes, parse_mode, parse_text_filter};
 use crate::app::AppState;
-use crate::domain::{AreaType, LocationQuality, LonLat, PointCode};
+use crate::domain::{AreaType, LocationQuality, LonLat, PointCode, PointFilter};
 use crate::error::AppError;
 use crate::locator::travel::{Mode, standard_mode};
 use crate::locator::{self, Candidate, Trip};
+use crate::web::geojson;
 
 /// The OpenAPI 3.1 description of this API.
 const OPENAPI_JSON: &str = include_str!("openapi.json");
@@ -40,25 +40,19 @@ struct PointsFilter {
 }
 
 /// All active points as a FeatureCollection, optionally filtered by town (name contains, or
-/// the 9-digit town code) and by name (contains).
+/// the 9-digit town code) and by text (contained in the name, the town or the code).
 async fn list_points(
     State(state): State<AppState>,
     ApiQuery(filter): ApiQuery<PointsFilter>,
 ) -> Result<Response, AppError> {
-    let town = parse_text_filter("town", filter.town.as_deref())?;
-    let name = parse_text_filter("q", filter.q.as_deref())?;
+    let filter = PointFilter {
+        town: parse_text_filter("town", filter.town.as_deref())?,
+        text: parse_text_filter("q", filter.q.as_deref())?,
+        ..PointFilter::default()
+    };
     let index = state.index();
-    let collection: FeatureCollection<'_> = index
-        .points()
-        .iter()
-        .map(|point| &**point)
-        .filter(|point| {
-            town.as_deref()
-                .is_none_or(|town| point.record.town_code == town || point.record.town.contains(town))
-        })
-        .filter(|point| name.as_deref().is_none_or(|name| point.record.name.contains(name)))
-        .collect();
-    Ok(geojson_response(&collection))
+    let points = index.points().iter().map(|point| &**point).filter(|point| filter.matches(point));
+    Ok(geojson::response(geojson::point_collection(points)))
 }
 
 /// One active point as a Feature.
@@ -68,7 +62,7 @@ async fn get_point(State(state): State<AppState>, Path(code): Path<String>) -> R
     let point = index
         .get(code.as_str())
         .ok_or_else(|| AppError::not_found(format!("no active service point has code {code}")))?;
-    Ok(geojson_response(&Feature::new(point)))
+    Ok(geojson::response(geojson::point_feature(point)))
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -212,14 +206,6 @@ fn json_response<T: Serialize>(body: &T) -> Response {
     let mut json = Vec::with_capacity(4096);
     match serde_json::to_writer(&mut json, body) {
         Ok(()) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
-        Err(error) => AppError::internal(&error).into_response(),
-    }
-}
-
-/// Serializes GeoJSON with its media type.
-fn geojson_response<T: Serialize>(body: &T) -> Response {
-    match serde_json::to_vec(body) {
-        Ok(json) => ([(header::CONTENT_TYPE, "application/geo+json")], json).into_response(),
         Err(error) => AppError::internal(&error).into_response(),
     }
 }

@@ -3,8 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use maud::Markup;
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +14,7 @@ use crate::coverage::places::PlaceSummary;
 use crate::error::AppError;
 use crate::locator::travel::Mode;
 use crate::views::{PageContext, coverage_page};
+use crate::web::geojson;
 
 #[derive(Debug, Deserialize)]
 pub struct ModeParam {
@@ -84,8 +84,7 @@ pub async fn coverage_gaps(
 ) -> Result<Response, AppError> {
     let mode = parse_mode(param.mode.as_deref())?;
     let coverage = state.current_coverage().await;
-    let json = serde_json::to_vec(&coverage.gaps_geojson(mode)).map_err(|e| AppError::internal(&e))?;
-    Ok(([(header::CONTENT_TYPE, "application/geo+json")], json).into_response())
+    Ok(geojson::response(geojson::coverage_gaps(&coverage, mode)))
 }
 
 /// The residents' summary: the share of each town within the standard, per mode.

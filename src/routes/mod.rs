@@ -3,7 +3,6 @@
 pub mod admin;
 pub mod api;
 pub mod coverage;
-pub mod geojson;
 pub mod pages;
 pub mod params;
 pub mod static_files;

@@ -7,25 +7,25 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use axum_extra::extract::cookie::CookieJar;
 use maud::Markup;
 use serde::{Deserialize, Serialize};
 
 use super::params::{ApiQuery, OriginParams, local_path, parse_mode};
 use crate::app::AppState;
-use crate::domain::{PointCode, ServicePoint};
+use crate::domain::{PointCode, PointFilter, ServicePoint};
 use crate::error::AppError;
 use crate::locator::index::PointIndex;
 use crate::locator::travel::Mode;
 use crate::locator::{self, Trip};
 use crate::views::locator_page::{self, Panel, Results, SearchForm};
 use crate::views::{PageContext, point_page};
+use crate::web::cookies;
 
 /// How many nearest points a results page lists.
 const RESULTS_SHOWN: usize = 5;
 /// Most places a name search lists to choose from.
 const CHOICES_SHOWN: usize = 60;
-/// The cookie that remembers the larger-text choice.
-const TEXT_SIZE_COOKIE: &str = "legalmap_text";
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -41,13 +41,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PageContext {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let large_text = parts
-            .headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|cookies| cookies.split(';'))
-            .any(|cookie| cookie.trim() == format!("{TEXT_SIZE_COOKIE}=large"));
+        let large_text = cookies::large_text_chosen(&CookieJar::from_headers(&parts.headers));
         let return_to = parts.uri.path_and_query().map_or("/", |pq| pq.as_str()).to_owned();
         Ok(Self { large_text, return_to })
     }
@@ -191,14 +185,11 @@ enum Picked<'a> {
     None,
 }
 
-/// Points whose name or town contains `place`; an exact name wins outright.
+/// Points whose name, town or code contains `place`; an exact name wins outright.
 fn pick_place<'a>(index: &'a PointIndex, place: &str) -> Picked<'a> {
-    let matches: Vec<&ServicePoint> = index
-        .points()
-        .iter()
-        .map(|point| &**point)
-        .filter(|p| p.record.name.contains(place) || p.record.town.contains(place))
-        .collect();
+    let filter = PointFilter::containing(place);
+    let matches: Vec<&ServicePoint> =
+        index.points().iter().map(|point| &**point).filter(|point| filter.matches(point)).collect();
     if let Some(exact) = matches.iter().find(|p| p.record.name == place) {
         return Picked::One(exact);
     }
@@ -286,21 +277,13 @@ struct TextSizeParams {
 }
 
 /// Remembers the larger-text choice for a year and goes back to the page it came from.
-async fn set_text_size(query: Result<ApiQuery<TextSizeParams>, AppError>) -> Response {
+async fn set_text_size(jar: CookieJar, query: Result<ApiQuery<TextSizeParams>, AppError>) -> Response {
     let (large, return_to) = match query {
         Ok(ApiQuery(params)) => (params.large.as_deref() == Some("1"), params.return_to),
         Err(_) => (false, None),
     };
     // Only paths on this site: never an open redirect.
     let return_to = return_to.as_deref().and_then(local_path);
-    let cookie = if large {
-        format!("{TEXT_SIZE_COOKIE}=large; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly")
-    } else {
-        format!("{TEXT_SIZE_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax; HttpOnly")
-    };
-    let mut response = Redirect::to(return_to.unwrap_or("/")).into_response();
-    if let Ok(value) = cookie.parse() {
-        response.headers_mut().insert(header::SET_COOKIE, value);
-    }
-    response
+    let jar = if large { jar.add(cookies::large_text()) } else { jar.remove(cookies::large_text()) };
+    (jar, Redirect::to(return_to.unwrap_or("/"))).into_response()
 }

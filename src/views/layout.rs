@@ -14,23 +14,49 @@ pub struct PageContext {
     pub return_to: String,
 }
 
+/// Which side of the site a page is on: what its `<head>` says and loads.
+pub struct Side {
+    /// After the page's title in the browser's tab.
+    pub name: &'static str,
+    pub stylesheets: &'static [&'static str],
+    pub scripts: &'static [&'static str],
+    /// Whether search engines may list the pages (not the staff side's).
+    pub listed: bool,
+}
+
+/// The residents' pages.
+const PUBLIC: Side = Side {
+    name: "黄岩区公共法律服务",
+    stylesheets: assets::PUBLIC_STYLESHEETS,
+    scripts: assets::PUBLIC_SCRIPTS,
+    listed: true,
+};
+
+/// The one `<head>` of every page, the residents' and the staff's.
+pub fn head(title: &str, side: &Side) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            meta name="color-scheme" content="light";
+            @if !side.listed { meta name="robots" content="noindex"; }
+            title { (title) " · " (side.name) }
+            @for stylesheet in side.stylesheets {
+                link rel="stylesheet" href=(assets::url(stylesheet));
+            }
+            @for script in side.scripts {
+                script defer src=(assets::url(script)) {}
+            }
+        }
+    }
+}
+
 /// The page frame, with `body` inside `<main>`.
 pub fn layout(title: &str, context: &PageContext, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="zh-CN" class=[context.large_text.then_some("large-text")] {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="color-scheme" content="light";
-                title { (title) " · 黄岩区公共法律服务" }
-                @for stylesheet in assets::STYLESHEETS {
-                    link rel="stylesheet" href=(assets::url(stylesheet));
-                }
-                @for script in assets::SCRIPTS {
-                    script defer src=(assets::url(script)) {}
-                }
-            }
+            (head(title, &PUBLIC))
             body {
                 a.skip href="#content" { "跳到主要内容" }
                 header.site {
@@ -72,4 +98,22 @@ pub fn error_page(status: StatusCode, message: &str) -> Markup {
             p { a href="/" { "返回首页" } }
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_sides_share_one_head_and_only_the_staff_side_is_unlisted() {
+        let public = layout("首页", &PageContext::default(), html! {}).into_string();
+        assert!(public.contains("<title>首页 · 黄岩区公共法律服务</title>"), "{public}");
+        assert!(public.contains(r#"<meta name="color-scheme" content="light">"#));
+        assert!(!public.contains("noindex") && !public.contains("admin.css"));
+        let staff = crate::views::admin::login_page("token", "/admin/points", None).into_string();
+        assert!(staff.contains("<title>登录 · 服务点管理</title>"), "{staff}");
+        assert!(staff.contains(r#"<meta name="robots" content="noindex">"#));
+        assert!(staff.contains(&assets::url("admin.css")) && staff.contains(&assets::url("admin.js")));
+        assert!(!staff.contains(&assets::url("app.js")), "the residents' script stays off staff pages");
+    }
 }

@@ -10,4 +10,4 @@ pub mod navigation;
 pub mod point_page;
 
 pub use coverage_page::coverage_page;
-pub use layout::{PageContext, error_page, layout};
+pub use layout::{PageContext, Side, error_page, head, layout};

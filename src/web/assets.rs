@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use crate::web::hex::hex;
+
 struct Asset {
     name: &'static str,
     bytes: &'static [u8],
@@ -36,16 +38,21 @@ static FILES: &[Asset] = &[
     asset!("vendor/markercluster/leaflet.markercluster.js", JS),
 ];
 
-/// The stylesheets every page links, in order.
-pub const STYLESHEETS: [&str; 4] = [
+/// The stylesheets the residents' pages link, in order.
+pub const PUBLIC_STYLESHEETS: &[&str] = &[
     "vendor/leaflet/leaflet.css",
     "vendor/markercluster/MarkerCluster.css",
     "vendor/markercluster/MarkerCluster.Default.css",
     "app.css",
 ];
-/// The scripts every page loads (deferred), in order.
-pub const SCRIPTS: [&str; 3] =
-    ["vendor/leaflet/leaflet.js", "vendor/markercluster/leaflet.markercluster.js", "app.js"];
+/// The scripts the residents' pages load (deferred), in order.
+pub const PUBLIC_SCRIPTS: &[&str] =
+    &["vendor/leaflet/leaflet.js", "vendor/markercluster/leaflet.markercluster.js", "app.js"];
+/// The staff pages' stylesheets: the map library's, the residents' look, and the staff's (their
+/// maps do not cluster markers).
+pub const STAFF_STYLESHEETS: &[&str] = &["vendor/leaflet/leaflet.css", "app.css", "admin.css"];
+/// The staff pages' scripts (deferred): the map library and the staff script.
+pub const STAFF_SCRIPTS: &[&str] = &["vendor/leaflet/leaflet.js", "admin.js"];
 
 struct Catalogue {
     /// "app.css" -> "app.1a2b3c4d5e6f7a8b.css"
@@ -84,8 +91,9 @@ fn hashed_name(name: &str, bytes: &[u8]) -> String {
     let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, &byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
     });
+    let hash = hex(&hash.to_be_bytes());
     match name.rsplit_once('.') {
-        Some((stem, extension)) => format!("{stem}.{hash:016x}.{extension}"),
-        None => format!("{name}.{hash:016x}"),
+        Some((stem, extension)) => format!("{stem}.{hash}.{extension}"),
+        None => format!("{name}.{hash}"),
     }
 }

@@ -8,13 +8,10 @@
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 use crate::domain::staff::NewPassword;
-
-/// The session cookie's name.
-pub const SESSION_COOKIE: &str = "legalmap_session";
-/// The cookie carrying the login form's CSRF token (before there is a session).
-pub const LOGIN_CSRF_COOKIE: &str = "legalmap_login_csrf";
+use crate::web::hex::hex;
 
 /// Hashes a new password (Argon2id, random salt) into a PHC string.
 pub fn hash_password(password: &NewPassword) -> String {
@@ -54,13 +51,10 @@ pub fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 
-/// Compares two tokens without leaking, through timing, how much of them matched.
+/// Compares two tokens without leaking, through timing, how much of them matched (their
+/// length is no secret: every token is 64 hex digits).
 pub fn tokens_match(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    a.as_bytes().ct_eq(b.as_bytes()).into()
 }
 
 #[cfg(test)]

@@ -1,9 +1,15 @@
 //! What the web layer needs besides its handlers (`routes`) and views: the static files, staff
-//! authentication, and the pages' map settings.
+//! authentication and its cookies, and the pages' map settings.
 
 /// Static files, compiled in and served under content-hashed names.
 pub mod assets;
 /// Passwords, session and CSRF tokens.
 pub mod auth;
+/// The site's cookies: names and attributes.
+pub mod cookies;
+/// GeoJSON out: the points and the coverage gaps.
+pub mod geojson;
+/// Bytes as lower-case hex digits.
+pub mod hex;
 /// The pages' map: tile source and district outline in the tiles' datum.
 pub mod map;

@@ -1,25 +1,13 @@
 //! Coverage over HTTP: the API, the staff page (refreshing after an edit), the residents'
 //! summary, and uploads of residential places.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use legalmap::domain::staff::Role;
 
 use crate::support::{Reply, Session, TestApp};
 
 async fn upload_places(app: &TestApp, session: &Session, csv: &str) -> Reply {
-    let boundary = "places-boundary";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"places.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n",
-        session.csrf
-    );
-    let request = Request::post("/admin/coverage/places")
-        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
-        .header("cookie", &session.cookie)
-        .body(Body::from(body))
-        .unwrap();
-    app.send_from(request, [127, 0, 0, 1]).await
+    app.upload_as(session, "/admin/coverage/places", &[], csv.as_bytes()).await
 }
 
 #[tokio::test]

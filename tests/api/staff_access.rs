@@ -73,9 +73,14 @@ async fn login_sets_a_strict_http_only_cookie_and_logout_ends_the_session() {
 
     let logout = app.post_as(Some(&session), "/admin/logout", &[]).await;
     assert_eq!(logout.status, StatusCode::SEE_OTHER);
-    assert!(
-        logout.set_cookies.iter().any(|c| c.starts_with("legalmap_session=;") && c.contains("Max-Age=0"))
-    );
+    let cleared = logout.set_cookie("legalmap_session").unwrap();
+    assert!(cleared.starts_with("legalmap_session=;") && cleared.contains("Max-Age=0"), "{cleared}");
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(
+            cleared.contains(attribute),
+            "{cleared} lacks {attribute}: the browser would keep the cookie"
+        );
+    }
     assert_eq!(app.get_as(&session, "/admin/points").await.status, StatusCode::SEE_OTHER);
 }
 
@@ -93,9 +98,13 @@ async fn the_session_cookie_is_http_only_strict_and_secure_when_configured() {
     assert!(session.cookie.starts_with("legalmap_session="));
     // log_in only keeps name=value; check the attributes on a fresh login.
     let reply = app.log_in_reply("chen").await;
-    let cookie = reply.set_cookies.iter().find(|c| c.starts_with("legalmap_session=")).unwrap();
+    let cookie = reply.set_cookie("legalmap_session").unwrap();
     for attribute in ["HttpOnly", "SameSite=Strict", "Secure", "Path=/"] {
         assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
+    }
+    let login_csrf = page.set_cookie("legalmap_login_csrf").unwrap();
+    for attribute in ["HttpOnly", "SameSite=Strict", "Secure", "Path=/admin"] {
+        assert!(login_csrf.contains(attribute), "{login_csrf} lacks {attribute}");
     }
 }
 
@@ -128,7 +137,7 @@ async fn a_login_form_without_its_token_is_refused() {
     app.create_staff("chen", Role::Editor).await;
     let reply = app.post_as(None, "/admin/login", &[("username", "chen"), ("password", PASSWORD)]).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
-    assert!(!reply.set_cookies.iter().any(|c| c.starts_with("legalmap_session=")));
+    assert!(reply.set_cookie("legalmap_session").is_none());
 }
 
 #[tokio::test]
@@ -233,35 +242,15 @@ async fn an_idle_session_expires() {
 
 #[tokio::test]
 async fn parallel_guesses_cannot_outrun_the_throttle() {
-    use axum::body::Body;
-    use axum::http::Request;
     use tower::ServiceExt;
 
     let app = TestApp::new().await;
     app.create_staff("chen", Role::Editor).await;
-    let page = app.get_anonymous("/admin/login").await;
-    let cookie = page
-        .set_cookies
-        .iter()
-        .find(|c| c.starts_with("legalmap_login_csrf="))
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let body =
-        format!("csrf={}&username=chen&password=guess-guess-guess", crate::support::csrf_in(&page.body));
+    let form = app.login_form([127, 0, 0, 1]).await;
     let mut guesses = tokio::task::JoinSet::new();
     for _ in 0..20 {
-        let (router, cookie, body) = (app.router(), cookie.clone(), body.clone());
-        guesses.spawn(async move {
-            let request = Request::post("/admin/login")
-                .header("content-type", "application/x-www-form-urlencoded")
-                .header("cookie", cookie)
-                .body(Body::from(body))
-                .unwrap();
-            router.oneshot(request).await.unwrap().status()
-        });
+        let (router, request) = (app.router(), form.request("chen", "guess-guess-guess"));
+        guesses.spawn(async move { router.oneshot(request).await.unwrap().status() });
     }
     let statuses = guesses.join_all().await;
     let checked = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();

@@ -1,36 +1,15 @@
 //! Bulk import on the staff side: dry run, apply, bad rows, GBK files, the NBS 2021 update,
 //! and export.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use legalmap::domain::staff::Role;
 
-use crate::support::{Reply, Session, TestApp};
+use crate::support::{Reply, Session, TestApp, multipart_body};
 
-/// Uploads `bytes` as the import form does (multipart), with the session's CSRF token.
+/// Uploads `bytes` as the import form does, ticking "retire missing" or not.
 async fn upload(app: &TestApp, session: &Session, bytes: &[u8], retire_missing: bool) -> Reply {
-    let boundary = "legalmap-test-boundary";
-    let mut body = Vec::new();
-    let mut field = |name: &str, extra: &str, value: &[u8]| {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"{extra}\r\n\r\n")
-                .as_bytes(),
-        );
-        body.extend_from_slice(value);
-        body.extend_from_slice(b"\r\n");
-    };
-    field("csrf", "", session.csrf.as_bytes());
-    if retire_missing {
-        field("retire_missing", "", b"1");
-    }
-    field("file", "; filename=\"points.csv\"\r\nContent-Type: text/csv", bytes);
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    let request = Request::post("/admin/import")
-        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
-        .header("cookie", &session.cookie)
-        .body(Body::from(body))
-        .unwrap();
-    app.send_from(request, [127, 0, 0, 1]).await
+    let fields: &[(&str, &str)] = if retire_missing { &[("retire_missing", "1")] } else { &[] };
+    app.upload_as(session, "/admin/import", fields, bytes).await
 }
 
 /// The value of a hidden input of the dry-run page.
@@ -45,10 +24,25 @@ fn previewed_content(page: &str) -> String {
     inner.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&")
 }
 
+/// Submits the dry-run page's "确认导入" form, as the browser would: its hidden fields.
+async fn confirm(app: &TestApp, session: &Session, dry_run_page: &str) -> Reply {
+    let (content, fingerprint) = (previewed_content(dry_run_page), hidden(dry_run_page, "fingerprint"));
+    let retire_missing = hidden(dry_run_page, "retire_missing");
+    let fields =
+        [("content", content.as_str()), ("retire_missing", &retire_missing), ("fingerprint", &fingerprint)];
+    app.post_as(Some(session), "/admin/import/apply", &fields).await
+}
+
 async fn export(app: &TestApp, session: &Session) -> String {
     let reply = app.get_as(session, "/admin/export.csv").await;
     assert_eq!(reply.status, StatusCode::OK);
     reply.body
+}
+
+/// The current points as exported (without the byte-order mark), with one change: 331003001001
+/// renamed from 百花社区居委会 to 百花社区.
+async fn export_renaming_baihua(app: &TestApp, session: &Session) -> String {
+    export(app, session).await.trim_start_matches('\u{feff}').replace("百花社区居委会", "百花社区")
 }
 
 /// The current points, updated to the NBS 2021 list: its three new communities (placed, as
@@ -94,11 +88,7 @@ async fn the_nbs_2021_update_adds_three_communities_and_retires_two_villages() {
         "dry run applied nothing"
     );
 
-    let content = previewed_content(page);
-    let fingerprint = hidden(page, "fingerprint");
-    let fields =
-        [("content", content.as_str()), ("retire_missing", "1"), ("fingerprint", fingerprint.as_str())];
-    let applied = app.post_as(Some(&session), "/admin/import/apply", &fields).await;
+    let applied = confirm(&app, &session, page).await;
     assert_eq!(applied.status, StatusCode::OK);
     assert!(applied.body.contains("新增 3 个，修改 0 个，撤销 2 个"));
     let (_, points) = app.get_json("/api/v1/points").await;
@@ -140,8 +130,7 @@ async fn a_file_with_bad_rows_lists_them_and_cannot_be_applied() {
 async fn a_gbk_file_from_excel_is_read_correctly() {
     let app = TestApp::new().await;
     let session = app.staff("chen", Role::Editor).await;
-    let csv =
-        export(&app, &session).await.trim_start_matches('\u{feff}').replace("百花社区居委会", "百花社区");
+    let csv = export_renaming_baihua(&app, &session).await;
     let (gbk, _, unmappable) = encoding_rs::GBK.encode(&csv);
     assert!(!unmappable);
     assert!(std::str::from_utf8(&gbk).is_err(), "really not UTF-8");
@@ -151,15 +140,7 @@ async fn a_gbk_file_from_excel_is_read_correctly() {
     assert!(reply.body.contains("修改 <strong class=\"changed\">1</strong>"));
     assert!(reply.body.contains("331003001001 百花社区：name"));
 
-    let content = previewed_content(&reply.body);
-    let fingerprint = hidden(&reply.body, "fingerprint");
-    let applied = app
-        .post_as(
-            Some(&session),
-            "/admin/import/apply",
-            &[("content", &content), ("fingerprint", &fingerprint)],
-        )
-        .await;
+    let applied = confirm(&app, &session, &reply.body).await;
     assert!(applied.body.contains("修改 1 个"));
     let (_, feature) = app.get_json("/api/v1/points/331003001001").await;
     assert_eq!(feature["properties"]["name"], "百花社区");
@@ -179,6 +160,34 @@ async fn undecodable_and_empty_uploads_are_refused_clearly() {
 }
 
 #[tokio::test]
+async fn oversized_broken_and_unsigned_uploads_are_refused_on_their_page() {
+    let app = TestApp::new().await;
+    let session = app.staff("chen", Role::Editor).await;
+    let max_bytes = 5 * 1024 * 1024;
+    for uri in ["/admin/import", "/admin/coverage/places"] {
+        // Past the 2 MB axum reads by default, within the 5 MB the pages promise: read, and
+        // refused only for what it says.
+        let reply = app.upload_as(&session, uri, &[], &vec![b'a'; 3 * 1024 * 1024]).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{uri}");
+        for size in [max_bytes + 1, max_bytes + 1024 * 1024] {
+            let reply = app.upload_as(&session, uri, &[], &vec![b'a'; size]).await;
+            assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE, "{uri} {size}");
+            assert!(reply.body.contains("文件过大（最大 5 MB）"), "{uri} {size}: {}", reply.body);
+        }
+        let mut cut = multipart_body(&[("csrf", &session.csrf)], b"code,name\n");
+        cut.truncate(cut.len() - 20);
+        let reply = app.post_multipart(&session, uri, cut).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{uri}");
+        assert!(reply.body.contains("上传的内容不完整或格式有误"), "{uri}: {}", reply.body);
+        let reply = app.post_multipart(&session, uri, multipart_body(&[], b"code,name\n")).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{uri}");
+        assert!(reply.body.contains("安全令牌不符"), "{uri}");
+    }
+    assert_eq!(app.state.db.count_points().await.unwrap(), 346);
+    assert!(app.state.db.places().await.unwrap().is_empty());
+}
+
+#[tokio::test]
 async fn exports_open_in_excel_and_as_geojson() {
     let app = TestApp::new().await;
     let session = app.staff("chen", Role::Editor).await;
@@ -194,36 +203,19 @@ async fn exports_open_in_excel_and_as_geojson() {
 async fn an_edit_between_dry_run_and_apply_sends_the_importer_back_to_the_preview() {
     let app = TestApp::new().await;
     let session = app.staff("chen", Role::Editor).await;
-    let csv =
-        export(&app, &session).await.trim_start_matches('\u{feff}').replace("百花社区居委会", "百花社区");
+    let csv = export_renaming_baihua(&app, &session).await;
     let dry_run = upload(&app, &session, csv.as_bytes(), false).await;
-    let (content, fingerprint) = (previewed_content(&dry_run.body), hidden(&dry_run.body, "fingerprint"));
     // A colleague verifies another point meanwhile.
     let colleague = app.staff("wang", Role::Editor).await;
     let verified =
         app.post_as(Some(&colleague), "/admin/points/331003001002/verify", &[("version", "1")]).await;
     assert_eq!(verified.status, StatusCode::SEE_OTHER);
-    let refused = app
-        .post_as(
-            Some(&session),
-            "/admin/import/apply",
-            &[("content", &content), ("fingerprint", &fingerprint)],
-        )
-        .await;
+    let refused = confirm(&app, &session, &dry_run.body).await;
     assert_eq!(refused.status, StatusCode::OK);
     assert!(refused.body.contains("预览之后服务点已被修改"));
     let (_, feature) = app.get_json("/api/v1/points/331003001001").await;
     assert_eq!(feature["properties"]["name"], "百花社区居委会", "nothing applied");
     // The new preview carries the new fingerprint and applies.
-    let again = app
-        .post_as(
-            Some(&session),
-            "/admin/import/apply",
-            &[
-                ("content", &previewed_content(&refused.body)),
-                ("fingerprint", &hidden(&refused.body, "fingerprint")),
-            ],
-        )
-        .await;
+    let again = confirm(&app, &session, &refused.body).await;
     assert!(again.body.contains("修改 1 个"), "{}", again.body);
 }

@@ -88,6 +88,10 @@ impl TestApp {
 
 /// The password every test account gets.
 pub const PASSWORD: &str = "correct horse battery";
+/// The client address of requests that do not say otherwise.
+const LOCALHOST: [u8; 4] = [127, 0, 0, 1];
+/// Separates the parts of the multipart bodies tests send.
+const BOUNDARY: &str = "legalmap-test-boundary";
 
 /// A logged-in staff member: the session cookie and the session's CSRF token.
 #[derive(Debug, Clone)]
@@ -104,6 +108,60 @@ pub struct Reply {
     pub location: Option<String>,
     pub set_cookies: Vec<String>,
     pub body: String,
+}
+
+impl Reply {
+    /// The `name=value` of a cookie the reply sets, as a browser sends it back.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        let set_cookie = self.set_cookie(name)?;
+        Some(set_cookie.split(';').next().unwrap().to_owned())
+    }
+
+    /// The whole `Set-Cookie` header for a cookie, attributes included.
+    pub fn set_cookie(&self, name: &str) -> Option<&str> {
+        self.set_cookies.iter().map(String::as_str).find(|c| c.split('=').next() == Some(name))
+    }
+}
+
+/// The login form as a browser holds it after opening the page: its CSRF cookie and token.
+pub struct LoginForm {
+    cookie: String,
+    csrf: String,
+}
+
+impl LoginForm {
+    /// The form posted with these credentials.
+    pub fn request(&self, name: &str, password: &str) -> Request<Body> {
+        let body = form_body(&[
+            ("csrf", &self.csrf),
+            ("username", name),
+            ("password", password),
+            ("next", "/admin/points"),
+        ]);
+        Request::post("/admin/login")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", &self.cookie)
+            .body(Body::from(body))
+            .unwrap()
+    }
+}
+
+/// A multipart body as a browser sends an upload form: the text `fields`, then `file` (named
+/// `points.csv`).
+pub fn multipart_body(fields: &[(&str, &str)], file: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
+    let mut part = |name: &str, extra: &str, value: &[u8]| {
+        let head = format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"{extra}\r\n\r\n");
+        body.extend_from_slice(head.as_bytes());
+        body.extend_from_slice(value);
+        body.extend_from_slice(b"\r\n");
+    };
+    for (name, value) in fields {
+        part(name, "", value.as_bytes());
+    }
+    part("file", "; filename=\"points.csv\"\r\nContent-Type: text/csv", file);
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
 }
 
 /// The value of `name="csrf" value="..."` in a page.
@@ -139,34 +197,32 @@ impl TestApp {
         Reply { status, location, set_cookies, body }
     }
 
+    /// Opens the login page from `address`, as a browser does before logging in.
+    pub async fn login_form(&self, address: [u8; 4]) -> LoginForm {
+        let page = self.send_from(Request::get("/admin/login").body(Body::empty()).unwrap(), address).await;
+        LoginForm { cookie: page.cookie("legalmap_login_csrf").unwrap(), csrf: csrf_in(&page.body) }
+    }
+
     /// Goes through the real login form; `Err` carries the refusal.
     pub async fn log_in_from(&self, name: &str, password: &str, address: [u8; 4]) -> Result<Session, Reply> {
-        let page = self.send_from(Request::get("/admin/login").body(Body::empty()).unwrap(), address).await;
-        let login_cookie = page.set_cookies.iter().find(|c| c.starts_with("legalmap_login_csrf=")).unwrap();
-        let login_cookie = login_cookie.split(';').next().unwrap().to_owned();
-        let body = form_body(&[
-            ("csrf", &csrf_in(&page.body)),
-            ("username", name),
-            ("password", password),
-            ("next", "/admin/points"),
-        ]);
-        let request = Request::post("/admin/login")
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("cookie", &login_cookie)
-            .body(Body::from(body))
-            .unwrap();
-        let reply = self.send_from(request, address).await;
-        let Some(session) = reply.set_cookies.iter().find(|c| c.starts_with("legalmap_session=")) else {
+        let form = self.login_form(address).await;
+        let reply = self.send_from(form.request(name, password), address).await;
+        let Some(cookie) = reply.cookie("legalmap_session") else {
             return Err(reply);
         };
-        let cookie = session.split(';').next().unwrap().to_owned();
         let page =
             self.get_as(&Session { cookie: cookie.clone(), csrf: String::new() }, "/admin/points").await;
         Ok(Session { cookie, csrf: csrf_in(&page.body) })
     }
 
+    /// The raw reply of a successful login (to inspect its cookies).
+    pub async fn log_in_reply(&self, name: &str) -> Reply {
+        let form = self.login_form(LOCALHOST).await;
+        self.send_from(form.request(name, PASSWORD), LOCALHOST).await
+    }
+
     pub async fn log_in(&self, name: &str) -> Session {
-        self.log_in_from(name, PASSWORD, [127, 0, 0, 1]).await.unwrap()
+        self.log_in_from(name, PASSWORD, LOCALHOST).await.unwrap()
     }
 
     /// A new account of `role`, logged in.
@@ -177,12 +233,36 @@ impl TestApp {
 
     /// GETs with no session at all.
     pub async fn get_anonymous(&self, uri: &str) -> Reply {
-        self.send_from(Request::get(uri).body(Body::empty()).unwrap(), [127, 0, 0, 1]).await
+        self.send_from(Request::get(uri).body(Body::empty()).unwrap(), LOCALHOST).await
     }
 
     pub async fn get_as(&self, session: &Session, uri: &str) -> Reply {
         let request = Request::get(uri).header("cookie", &session.cookie).body(Body::empty()).unwrap();
-        self.send_from(request, [127, 0, 0, 1]).await
+        self.send_from(request, LOCALHOST).await
+    }
+
+    /// Uploads `file` through a staff upload form (`uri`) as `session`, with the session's CSRF
+    /// token and the text `fields`.
+    pub async fn upload_as(
+        &self,
+        session: &Session,
+        uri: &str,
+        fields: &[(&str, &str)],
+        file: &[u8],
+    ) -> Reply {
+        let mut all = vec![("csrf", session.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_multipart(session, uri, multipart_body(&all, file)).await
+    }
+
+    /// POSTs a multipart `body` (see [`multipart_body`]) as `session`.
+    pub async fn post_multipart(&self, session: &Session, uri: &str, body: Vec<u8>) -> Reply {
+        let request = Request::post(uri)
+            .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
+            .header("cookie", &session.cookie)
+            .body(Body::from(body))
+            .unwrap();
+        self.send_from(request, LOCALHOST).await
     }
 
     /// POSTs a form as `session` (or with no session), adding the session's CSRF token unless
@@ -198,7 +278,7 @@ impl TestApp {
         if let Some(session) = session {
             request = request.header("cookie", &session.cookie);
         }
-        self.send_from(request.body(Body::from(form_body(&fields))).unwrap(), [127, 0, 0, 1]).await
+        self.send_from(request.body(Body::from(form_body(&fields))).unwrap(), LOCALHOST).await
     }
 }
 
@@ -210,22 +290,5 @@ pub trait ParseCode {
 impl ParseCode for str {
     fn parse_code(&self) -> legalmap::domain::PointCode {
         legalmap::domain::PointCode::parse(self).unwrap()
-    }
-}
-
-impl TestApp {
-    /// The raw reply of a successful login (to inspect its cookies).
-    pub async fn log_in_reply(&self, name: &str) -> Reply {
-        let page =
-            self.send_from(Request::get("/admin/login").body(Body::empty()).unwrap(), [127, 0, 0, 1]).await;
-        let login_cookie = page.set_cookies.iter().find(|c| c.starts_with("legalmap_login_csrf=")).unwrap();
-        let login_cookie = login_cookie.split(';').next().unwrap().to_owned();
-        let body = form_body(&[("csrf", &csrf_in(&page.body)), ("username", name), ("password", PASSWORD)]);
-        let request = Request::post("/admin/login")
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("cookie", &login_cookie)
-            .body(Body::from(body))
-            .unwrap();
-        self.send_from(request, [127, 0, 0, 1]).await
     }
 }

@@ -40,6 +40,31 @@ export function startServer() {
   });
 }
 
+/** The server and the browser a test file drives, `{ server, browser }`; nothing is left
+ * running if either fails to start. */
+export async function startServerAndBrowser() {
+  const server = await startServer();
+  try {
+    return { server, browser: await launchBrowser() };
+  } catch (error) {
+    server.stop();
+    throw error;
+  }
+}
+
+/** Stops what startServerAndBrowser started (nothing, if it failed). */
+export async function stopServerAndBrowser({ server, browser }) {
+  await browser?.close();
+  server?.stop();
+}
+
+/** A point's WGS-84 position, `{ lon, lat }`, from the public API. */
+export async function apiPosition(server, code) {
+  const feature = await (await fetch(`${server.url}/api/v1/points/${code}`)).json();
+  const [lon, lat] = feature.geometry.coordinates;
+  return { lon, lat };
+}
+
 export async function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',

@@ -2,27 +2,14 @@
 // point's page, the map without tiles, larger text, and the weight of the first view.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, mapShot, phonePage, shot, startServer } from './harness.mjs';
+import {
+  apiPosition, mapShot, phonePage, shot, startServerAndBrowser, stopServerAndBrowser,
+} from './harness.mjs';
 
 let server;
 let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
-
-/** The WGS-84 position of a point, from the public API. */
-async function positionOf(code) {
-  const feature = await (await fetch(`${server.url}/api/v1/points/${code}`)).json();
-  const [longitude, latitude] = feature.geometry.coordinates;
-  return { longitude, latitude };
-}
+before(async () => ({ server, browser } = await startServerAndBrowser()));
+after(() => stopServerAndBrowser({ server, browser }));
 
 async function mapReady(page) {
   await page.waitForSelector('#map[data-ready=true]');
@@ -87,9 +74,9 @@ test('searching a town lists its points; picking one shows it and the nearest ot
 });
 
 test('the location button with a granted position finds the nearest point; the mode switch re-ranks', async () => {
-  const baihua = await positionOf('331003001001');
+  const baihua = await apiPosition(server, '331003001001');
   const { context, page, problems } = await phonePage(browser, {
-    geolocation: { latitude: baihua.latitude + 0.0003, longitude: baihua.longitude },
+    geolocation: { latitude: baihua.lat + 0.0003, longitude: baihua.lon },
     permissions: ['geolocation'],
   });
   await page.goto(server.url + '/');

@@ -2,26 +2,14 @@
 // map and in the API.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { STAFF, launchBrowser, shot, startServer, watchProblems } from './harness.mjs';
+import {
+  STAFF, apiPosition, shot, startServerAndBrowser, stopServerAndBrowser, watchProblems,
+} from './harness.mjs';
 
 let server;
 let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
-
-async function apiPosition(code) {
-  const feature = await (await fetch(`${server.url}/api/v1/points/${code}`)).json();
-  const [lon, lat] = feature.geometry.coordinates;
-  return { lon, lat };
-}
+before(async () => ({ server, browser } = await startServerAndBrowser()));
+after(() => stopServerAndBrowser({ server, browser }));
 
 test('drag a marker, save, and the public map shows the new place', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
@@ -37,7 +25,7 @@ test('drag a marker, save, and the public map shows the new place', async () => 
   await page.waitForSelector('#edit-map[data-ready=true]');
   assert.match(page.url(), /\/admin\/points\/331003001001$/);
 
-  const before = await apiPosition('331003001001');
+  const before = await apiPosition(server, '331003001001');
   const marker = page.locator('#edit-map .leaflet-marker-draggable');
   await marker.scrollIntoViewIfNeeded();
   const box = await marker.boundingBox();
@@ -53,7 +41,7 @@ test('drag a marker, save, and the public map shows the new place', async () => 
 
   await page.click('button[name=action][value=save]');
   await page.waitForURL(/saved=2/);
-  const after = await apiPosition('331003001001');
+  const after = await apiPosition(server, '331003001001');
   assert.ok(Math.abs(after.lat - typed.lat) < 1e-6 && Math.abs(after.lon - typed.lon) < 1e-6, JSON.stringify({ after, typed }));
 
   await page.goto(`${server.url}/points/331003001001`);

@@ -2,14 +2,13 @@
 //! would help most, and the residential places upload.
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Multipart, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::Staff;
-use super::import::decode_upload;
-use super::session::check_csrf;
+use super::upload::CsrfUpload;
 use crate::app::AppState;
 use crate::coverage::places::{Place, read_places};
 use crate::coverage::sites::{Demand, MAX_SITES};
@@ -91,30 +90,14 @@ pub async fn cells_png(
 
 /// Replaces the residential places with an uploaded CSV (`name,lon,lat,datum[,population]`);
 /// a file with any bad row stores nothing and lists every problem.
-pub async fn upload_places(
-    State(state): State<AppState>,
-    staff: Staff,
-    mut multipart: Multipart,
-) -> Result<Response, PageError> {
-    let (mut csrf, mut file) = (None, None);
-    while let Ok(Some(field)) = multipart.next_field().await {
-        match field.name().unwrap_or("") {
-            "csrf" => csrf = field.text().await.ok(),
-            "file" => file = field.bytes().await.ok(),
-            _ => {}
-        }
-    }
-    check_csrf(&staff, csrf.as_deref())?;
+pub async fn upload_places(State(state): State<AppState>, upload: CsrfUpload) -> Result<Response, PageError> {
+    let CsrfUpload { staff, csv, .. } = upload;
     let params = CoverageParams::default();
-    let refuse = |problems: Vec<String>| {
-        render(&state, &staff, &params, Some(problems), StatusCode::UNPROCESSABLE_ENTITY)
-    };
-    let Some(bytes) = file.filter(|bytes| !bytes.is_empty()) else {
-        return refuse(vec!["请选择一个 CSV 文件。".into()]).await;
-    };
-    let text = match decode_upload(&bytes) {
-        Ok((text, _)) => text,
-        Err(message) => return refuse(vec![message]).await,
+    let refuse =
+        |status: StatusCode, problems: Vec<String>| render(&state, &staff, &params, Some(problems), status);
+    let text = match csv {
+        Ok(csv) => csv.text,
+        Err(problem) => return refuse(problem.status(), vec![problem.message()]).await,
     };
     match read_places(text.as_bytes(), |at| state.map.in_district(at)) {
         Ok(places) => {
@@ -123,7 +106,8 @@ pub async fn upload_places(
             Ok(Redirect::to("/admin/coverage").into_response())
         }
         Err(errors) => {
-            refuse(errors.iter().map(|e| format!("第 {} 行：{}", e.line, e.reason)).collect()).await
+            let problems = errors.iter().map(|e| format!("第 {} 行：{}", e.line, e.reason)).collect();
+            refuse(StatusCode::UNPROCESSABLE_ENTITY, problems).await
         }
     }
 }

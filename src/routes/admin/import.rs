@@ -1,14 +1,11 @@
 //! Bulk import (dry run, then apply, in one transaction) and export, for staff.
-//!
-//! Uploads may be UTF-8 (with or without a byte-order mark) or GBK/GB18030, as Excel on a
-//! Chinese Windows saves CSV.
 
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::session::check_csrf;
+use super::upload::CsrfUpload;
 use super::{CsrfForm, Staff};
 use crate::app::AppState;
 use crate::db::point_writes::Change;
@@ -16,70 +13,28 @@ use crate::domain::history::differing_fields;
 use crate::domain::{PointRecord, ServicePoint};
 use crate::error::{AppError, PageError};
 use crate::points::csv_file::{self, RowError};
-use crate::routes::geojson::FeatureCollection;
 use crate::views::admin::{self, ImportPreview};
+use crate::web::geojson;
+use crate::web::hex::hex;
 use sha2::{Digest, Sha256};
 
 /// Largest upload accepted, bytes (the district's list is about 140 KB).
-const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
+pub(super) const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
 
 pub async fn import_page(staff: Staff) -> Response {
     admin::import_page(&staff, None).into_response()
 }
 
-/// Text of an uploaded CSV and the encoding it was read in.
-pub fn decode_upload(bytes: &[u8]) -> Result<(String, &'static str), String> {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return std::str::from_utf8(rest)
-            .map(|text| (text.to_owned(), "UTF-8（带 BOM）"))
-            .map_err(|_| "文件以 UTF-8 标记开头，但内容不是有效的 UTF-8。".to_owned());
-    }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok((text.to_owned(), "UTF-8"));
-    }
-    let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
-    if had_errors {
-        return Err("无法识别文件编码：请保存为 UTF-8 或 GBK（Excel 的“CSV（逗号分隔）”）。".into());
-    }
-    Ok((text.into_owned(), "GBK/GB18030"))
-}
-
-fn bad_upload(staff: &Staff, message: &str) -> Response {
-    (StatusCode::UNPROCESSABLE_ENTITY, admin::import_page(staff, Some(message))).into_response()
-}
-
 /// Reads the upload and shows what applying it would do; changes nothing.
-pub async fn dry_run(
-    State(state): State<AppState>,
-    staff: Staff,
-    mut multipart: Multipart,
-) -> Result<Response, PageError> {
-    let (mut csrf, mut file, mut retire_missing) = (None, None, false);
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(_) => return Ok(bad_upload(&staff, "上传内容不完整或过大，请重试。")),
-        };
-        match field.name().unwrap_or("") {
-            "csrf" => csrf = field.text().await.ok(),
-            "retire_missing" => retire_missing = true,
-            "file" => match field.bytes().await {
-                Ok(bytes) if bytes.len() <= MAX_UPLOAD_BYTES => file = Some(bytes),
-                _ => return Ok(bad_upload(&staff, "文件过大（最大 5 MB）。")),
-            },
-            _ => {}
+pub async fn dry_run(State(state): State<AppState>, upload: CsrfUpload) -> Result<Response, PageError> {
+    let retire_missing = upload.field("retire_missing").is_some();
+    let CsrfUpload { staff, csv, .. } = upload;
+    match csv {
+        Ok(csv) => preview(&state, &staff, csv.text, csv.encoding, retire_missing, None).await,
+        Err(problem) => {
+            Ok((problem.status(), admin::import_page(&staff, Some(&problem.message()))).into_response())
         }
     }
-    check_csrf(&staff, csrf.as_deref())?;
-    let Some(bytes) = file.filter(|bytes| !bytes.is_empty()) else {
-        return Ok(bad_upload(&staff, "请选择一个 CSV 文件。"));
-    };
-    let (text, encoding) = match decode_upload(&bytes) {
-        Ok(decoded) => decoded,
-        Err(message) => return Ok(bad_upload(&staff, &message)),
-    };
-    preview(&state, &staff, text, encoding, retire_missing, None).await
 }
 
 /// Identifies the stored points' state (codes, versions, retired or not): the dry run shows
@@ -90,7 +45,7 @@ fn fingerprint(points: &[ServicePoint]) -> String {
     for point in points {
         hasher.update(format!("{}:{}:{}\n", point.record.code, point.version, point.active));
     }
-    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex(&hasher.finalize())
 }
 
 async fn preview(
@@ -206,14 +161,6 @@ pub async fn export_csv(State(state): State<AppState>, _staff: Staff) -> Result<
 /// The active points as GeoJSON (WGS-84).
 pub async fn export_geojson(State(state): State<AppState>, _staff: Staff) -> Result<Response, AppError> {
     let points = state.db.active_points().await?;
-    let collection: FeatureCollection<'_> = points.iter().collect();
-    let json = serde_json::to_vec(&collection).map_err(|e| AppError::internal(&e))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/geo+json"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"legalmap-points.geojson\""),
-        ],
-        json,
-    )
-        .into_response())
+    let attachment = [(header::CONTENT_DISPOSITION, "attachment; filename=\"legalmap-points.geojson\"")];
+    Ok((attachment, geojson::response(geojson::point_collection(&points))).into_response())
 }

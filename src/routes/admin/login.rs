@@ -6,16 +6,17 @@ use std::net::SocketAddr;
 use axum::Form;
 use axum::extract::rejection::{ExtensionRejection, QueryRejection};
 use axum::extract::{ConnectInfo, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 
-use super::session::{CsrfForm, cookie, now_unix, session_cookie};
+use super::session::{CsrfForm, now_unix};
 use crate::app::AppState;
 use crate::error::PageError;
 use crate::routes::params::local_path;
 use crate::views::admin;
-use crate::web::auth::{self, LOGIN_CSRF_COOKIE};
+use crate::web::{auth, cookies};
 
 /// Throttling window, seconds.
 const FAILURE_WINDOW_SECS: i64 = 15 * 60;
@@ -44,9 +45,8 @@ pub async fn login_page(
 
 fn login_form(state: &AppState, next: &str, problem: Option<&str>, status: StatusCode) -> Response {
     let csrf = auth::new_token();
-    let secure = if state.staff.secure_cookies { "; Secure" } else { "" };
-    let cookie = format!("{LOGIN_CSRF_COOKIE}={csrf}; Path=/admin; HttpOnly; SameSite=Strict{secure}");
-    (status, [(header::SET_COOKIE, cookie)], admin::login_page(&csrf, next, problem)).into_response()
+    let jar = CookieJar::new().add(cookies::login_csrf(csrf.clone(), state.staff.secure_cookies));
+    (status, jar, admin::login_page(&csrf, next, problem)).into_response()
 }
 
 #[derive(Debug, Deserialize)]
@@ -60,7 +60,7 @@ pub struct LoginForm {
 pub async fn log_in(
     State(state): State<AppState>,
     connect_info: Result<ConnectInfo<SocketAddr>, ExtensionRejection>,
-    headers: HeaderMap,
+    jar: CookieJar,
     form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, PageError> {
     let Ok(Form(form)) = form else {
@@ -72,7 +72,7 @@ pub async fn log_in(
         ));
     };
     let next = safe_next(form.next.as_deref()).to_owned();
-    let expected = cookie(&headers, LOGIN_CSRF_COOKIE);
+    let expected = jar.get(cookies::LOGIN_CSRF).map(|cookie| cookie.value());
     let csrf_ok = matches!((expected, form.csrf.as_deref()), (Some(a), Some(b)) if auth::tokens_match(a, b));
     if !csrf_ok {
         return Ok(login_form(&state, &next, Some("登录页面已过期，请重新输入。"), StatusCode::FORBIDDEN));
@@ -108,17 +108,9 @@ pub async fn log_in(
     state.db.clear_login_failures(&username).await?;
     let token = auth::new_token();
     state.db.create_session(user.id, &auth::token_hash(&token), &auth::new_token(), now).await?;
-    let mut response = Redirect::to(&next).into_response();
-    let headers = response.headers_mut();
-    if let Ok(value) = session_cookie(Some(&token), state.staff.secure_cookies).parse() {
-        headers.append(header::SET_COOKIE, value);
-    }
-    if let Ok(value) =
-        format!("{LOGIN_CSRF_COOKIE}=; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=0").parse()
-    {
-        headers.append(header::SET_COOKIE, value);
-    }
-    Ok(response)
+    let secure = state.staff.secure_cookies;
+    let jar = jar.add(cookies::session(token, secure)).remove(cookies::login_csrf(String::new(), secure));
+    Ok((jar, Redirect::to(&next)).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -126,15 +118,12 @@ pub struct LogoutForm {}
 
 pub async fn log_out(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    jar: CookieJar,
     CsrfForm { staff: _, form: LogoutForm {} }: CsrfForm<LogoutForm>,
 ) -> Result<Response, PageError> {
-    if let Some(token) = cookie(&headers, auth::SESSION_COOKIE) {
-        state.db.delete_session(&auth::token_hash(token)).await?;
+    if let Some(token) = jar.get(cookies::SESSION) {
+        state.db.delete_session(&auth::token_hash(token.value())).await?;
     }
-    let mut response = Redirect::to("/admin/login").into_response();
-    if let Ok(value) = session_cookie(None, state.staff.secure_cookies).parse() {
-        response.headers_mut().insert(header::SET_COOKIE, value);
-    }
-    Ok(response)
+    let jar = jar.remove(cookies::session(String::new(), state.staff.secure_cookies));
+    Ok((jar, Redirect::to("/admin/login")).into_response())
 }

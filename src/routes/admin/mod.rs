@@ -9,6 +9,7 @@ mod import;
 mod login;
 mod points;
 mod session;
+mod upload;
 mod users;
 
 use axum::Router;
@@ -35,11 +36,11 @@ pub fn router() -> Router<AppState> {
         .route("/users", get(users::users_page).post(users::add_user))
         .route("/users/{id}/disabled", post(users::set_disabled))
         .route("/users/{id}/password", post(users::reset_password))
-        .route("/import", get(import::import_page).post(import::dry_run))
+        .route("/import", get(import::import_page).post(import::dry_run).layer(upload::body_limit()))
         .route("/import/apply", post(import::apply))
         .route("/export.csv", get(import::export_csv))
         .route("/export.geojson", get(import::export_geojson))
         .route("/coverage", get(coverage::coverage_page))
         .route("/coverage/cells.png", get(coverage::cells_png))
-        .route("/coverage/places", post(coverage::upload_places))
+        .route("/coverage/places", post(coverage::upload_places).layer(upload::body_limit()))
 }

@@ -10,25 +10,55 @@ use serde::Deserialize;
 use super::{CsrfForm, Staff};
 use crate::app::AppState;
 use crate::db::point_writes::{Change, WriteError};
-use crate::domain::{PointCode, ServicePoint};
+use crate::domain::{PointCode, PointFilter, ServicePoint};
 use crate::error::{AppError, PageError};
 use crate::points::form::{Draft, FormContext, PointForm};
-use crate::views::admin::{self, EditView, PointFilter};
+use crate::views::admin::{self, EditView};
 use maud::Markup;
 
 pub async fn home(_staff: Staff) -> Redirect {
     Redirect::to("/admin/points")
 }
 
+/// The staff list's filters, as its form puts them in the query string.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListParams {
+    town: Option<String>,
+    quality: Option<String>,
+    /// `yes` or `no`.
+    verified: Option<String>,
+    /// `1`: changed within the last 7 days.
+    recent: Option<String>,
+    q: Option<String>,
+    /// `1`: include retired points.
+    retired: Option<String>,
+}
+
+impl ListParams {
+    /// The filter these ask for; `recent_since` is the moment a week ago. A quality that is not
+    /// one of the form's choices filters nothing out.
+    fn filter(self, recent_since: String) -> PointFilter {
+        let given = |field: Option<String>| field.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        PointFilter {
+            town: given(self.town),
+            text: given(self.q),
+            quality: given(self.quality).and_then(|quality| quality.parse().ok()),
+            verified: given(self.verified).map(|verified| verified == "yes"),
+            changed_since: given(self.recent).map(|_| recent_since),
+            include_retired: given(self.retired).is_some(),
+        }
+    }
+}
+
 pub async fn list_points(
     State(state): State<AppState>,
     staff: Staff,
-    filter: Result<Query<PointFilter>, QueryRejection>,
+    params: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Response, AppError> {
-    let filter = filter.map(|Query(filter)| filter).unwrap_or_default();
+    let params = params.map(|Query(params)| params).unwrap_or_default();
     let points = state.db.all_points().await?;
-    let recent_since = state.db.timestamp_days_ago(7).await?;
-    Ok(admin::points_page(&staff, &points, &filter, &recent_since).into_response())
+    let filter = params.filter(state.db.timestamp_days_ago(7).await?);
+    Ok(admin::points_page(&staff, &points, &filter).into_response())
 }
 
 /// The edit page, with what the view needs from the state.

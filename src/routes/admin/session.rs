@@ -3,15 +3,16 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::extract::{Form, FromRef, FromRequest, FromRequestParts, OriginalUri, Request};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
 use serde::de::DeserializeOwned;
 
 use crate::app::AppState;
 use crate::domain::staff::{Role, Staff};
 use crate::error::{AppError, PageError};
-use crate::web::auth::{self, SESSION_COOKIE};
+use crate::web::{auth, cookies};
 
 /// Refuses (403) a staff member whose role does not include `role`.
 pub fn require(staff: &Staff, role: Role) -> Result<(), PageError> {
@@ -24,18 +25,6 @@ pub fn require(staff: &Staff, role: Role) -> Result<(), PageError> {
 
 pub fn now_unix() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-}
-
-/// A cookie's value from the request headers.
-pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|cookies| cookies.split(';'))
-        .filter_map(|cookie| cookie.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value)
 }
 
 /// Where an unauthenticated request goes: the login page, coming back afterwards.
@@ -56,12 +45,13 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
         let state = AppState::from_ref(state);
-        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let Some(token) = jar.get(cookies::SESSION) else {
             return Err(to_login(parts));
         };
         let session = state
             .db
-            .touch_session(&auth::token_hash(token), now_unix(), state.staff.session_idle_secs)
+            .touch_session(&auth::token_hash(token.value()), now_unix(), state.staff.session_idle_secs)
             .await
             .map_err(|error| AppError::from(error).into_page())?;
         session.ok_or_else(|| to_login(parts))
@@ -121,14 +111,5 @@ pub fn check_csrf(staff: &Staff, submitted: Option<&str>) -> Result<(), PageErro
             "页面已过期或来源不明（安全令牌不符），请返回重新打开页面后再提交。",
         )
         .into()),
-    }
-}
-
-/// The `Set-Cookie` value for the session cookie (`None` clears it).
-pub fn session_cookie(token: Option<&str>, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    match token {
-        Some(token) => format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}"),
-        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}"),
     }
 }

@@ -12,29 +12,27 @@ use maud::{DOCTYPE, Markup, html};
 pub use coverage::{CoverageView, coverage_page};
 pub use edit::{EditView, edit_page};
 pub use import::{ImportPreview, import_done_page, import_page, import_result_page};
-pub use points::{PointFilter, history_page, points_page};
+pub use points::{history_page, points_page};
 pub use users::users_page;
 
 use crate::domain::staff::{Role, Staff};
+use crate::views::{Side, head};
 use crate::web::assets;
+
+/// The staff pages: kept out of search engines.
+const STAFF: Side = Side {
+    name: "服务点管理",
+    stylesheets: assets::STAFF_STYLESHEETS,
+    scripts: assets::STAFF_SCRIPTS,
+    listed: false,
+};
 
 /// The staff page frame: navigation, who is logged in, and the logout button.
 pub fn layout(title: &str, staff: Option<&Staff>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="zh-CN" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="robots" content="noindex";
-                title { (title) " · 服务点管理" }
-                @for stylesheet in assets::STYLESHEETS {
-                    link rel="stylesheet" href=(assets::url(stylesheet));
-                }
-                link rel="stylesheet" href=(assets::url("admin.css"));
-                script defer src=(assets::url("vendor/leaflet/leaflet.js")) {}
-                script defer src=(assets::url("admin.js")) {}
-            }
+            (head(title, &STAFF))
             body.admin {
                 header.site {
                     a.brand href="/admin/points" { "服务点管理" span.sub { "黄岩区司法局" } }

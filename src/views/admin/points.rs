@@ -1,55 +1,20 @@
 //! The staff list of points and a point's history.
 
 use maud::{Markup, html};
-use serde::Deserialize;
 
 use super::{csrf_field, layout};
 use crate::domain::history::HistoryEntry;
 use crate::domain::staff::Staff;
-use crate::domain::{LocationQuality, ServicePoint};
+use crate::domain::{LocationQuality, PointFilter, ServicePoint};
 use crate::views::format;
 
-/// The list's filters, as in the query string.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct PointFilter {
-    pub town: Option<String>,
-    pub quality: Option<String>,
-    /// `yes` or `no`.
-    pub verified: Option<String>,
-    /// `1`: changed within the last 7 days.
-    pub recent: Option<String>,
-    pub q: Option<String>,
-    /// `1`: include retired points.
-    pub retired: Option<String>,
-}
-
-impl PointFilter {
-    fn matches(&self, point: &ServicePoint, recent_since: &str) -> bool {
-        let text = |field: &Option<String>| {
-            field.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
-        };
-        let r = &point.record;
-        text(&self.town).is_none_or(|town| r.town_code == town)
-            && text(&self.quality).is_none_or(|q| r.location_quality.as_str() == q)
-            && text(&self.verified).is_none_or(|v| (v == "yes") == point.verified.is_some())
-            && (text(&self.recent).is_none() || point.updated_at.as_str() >= recent_since)
-            && text(&self.q).is_none_or(|q| r.name.contains(&q) || r.code.as_str().contains(&q))
-            && (point.active || text(&self.retired).is_some())
-    }
-}
-
-pub fn points_page(
-    staff: &Staff,
-    points: &[ServicePoint],
-    filter: &PointFilter,
-    recent_since: &str,
-) -> Markup {
+/// Every point's town is offered in the form; the list shows the points `filter` lets through.
+pub fn points_page(staff: &Staff, points: &[ServicePoint], filter: &PointFilter) -> Markup {
     let mut towns: Vec<(&str, &str)> =
         points.iter().map(|p| (p.record.town_code.as_str(), p.record.town.as_str())).collect();
     towns.sort();
     towns.dedup();
-    let shown: Vec<&ServicePoint> = points.iter().filter(|p| filter.matches(p, recent_since)).collect();
-    let selected = |field: &Option<String>, value: &str| field.as_deref() == Some(value);
+    let shown: Vec<&ServicePoint> = points.iter().filter(|p| filter.matches(p)).collect();
     layout(
         "服务点",
         Some(staff),
@@ -60,27 +25,27 @@ pub fn points_page(
                 label { "镇（街道）"
                     select name="town" {
                         option value="" { "全部" }
-                        @for (code, name) in &towns { option value=(code) selected[selected(&filter.town, code)] { (name) } }
+                        @for (code, name) in &towns { option value=(code) selected[filter.town.as_deref() == Some(*code)] { (name) } }
                     }
                 }
                 label { "位置质量"
                     select name="quality" {
                         option value="" { "全部" }
                         @for quality in LocationQuality::ALL {
-                            option value=(quality) selected[selected(&filter.quality, quality.as_str())] { (format::location_quality(*quality)) }
+                            option value=(quality) selected[filter.quality == Some(*quality)] { (format::location_quality(*quality)) }
                         }
                     }
                 }
                 label { "核实"
                     select name="verified" {
                         option value="" { "全部" }
-                        option value="yes" selected[selected(&filter.verified, "yes")] { "已核实" }
-                        option value="no" selected[selected(&filter.verified, "no")] { "未核实" }
+                        option value="yes" selected[filter.verified == Some(true)] { "已核实" }
+                        option value="no" selected[filter.verified == Some(false)] { "未核实" }
                     }
                 }
-                label { "名称或编码" input name="q" value=(filter.q.as_deref().unwrap_or("")); }
-                label.check { input type="checkbox" name="recent" value="1" checked[filter.recent.is_some()]; "近 7 天修改" }
-                label.check { input type="checkbox" name="retired" value="1" checked[filter.retired.is_some()]; "含已撤销" }
+                label { "名称、镇街或编码" input name="q" value=(filter.text.as_deref().unwrap_or("")); }
+                label.check { input type="checkbox" name="recent" value="1" checked[filter.changed_since.is_some()]; "近 7 天修改" }
+                label.check { input type="checkbox" name="retired" value="1" checked[filter.include_retired]; "含已撤销" }
                 button type="submit" { "筛选" }
             }
             p { "共 " (shown.len()) " 个" }

@@ -1,0 +1,149 @@
+//! Staff uploads of CSV files (the points' import, the residential places): one reader of the
+//! multipart form for both, so that each checks the session and its CSRF token the same way and
+//! every problem with the upload (too large, broken, no file, unreadable text) comes back as a
+//! clear message on the form's page, never as a bare error or a silently missing file.
+
+use axum::body::Bytes;
+use axum::extract::multipart::MultipartError;
+use axum::extract::{DefaultBodyLimit, FromRef, FromRequest, FromRequestParts, Multipart, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use super::Staff;
+use super::import::MAX_UPLOAD_BYTES;
+use super::session::check_csrf;
+use crate::app::AppState;
+
+/// The request body an upload form may send: the file and room for the other fields and the
+/// multipart framing. Larger bodies are cut off and answered with the size message.
+pub fn body_limit() -> DefaultBodyLimit {
+    DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 64 * 1024)
+}
+
+/// A multipart form posted by a staff member with a live session: its text fields and its CSV
+/// file (the field named `file`), or what is wrong with the upload. The CSRF token (the `csrf`
+/// field) has been checked whenever the form could be read; a missing or wrong token is refused
+/// (403) before the handler runs.
+pub struct CsrfUpload {
+    pub staff: Staff,
+    /// The form's text fields other than the file, by name, in the order sent.
+    fields: Vec<(String, String)>,
+    pub csv: Result<CsvText, UploadProblem>,
+}
+
+/// An uploaded CSV file's text.
+pub struct CsvText {
+    pub text: String,
+    /// How the bytes were read, for the preview: UTF-8 (with or without a byte-order mark) or
+    /// GBK/GB18030, as Excel on a Chinese Windows saves CSV.
+    pub encoding: &'static str,
+}
+
+/// Why an upload gave no CSV text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UploadProblem {
+    TooLarge,
+    /// Not a multipart form, cut off, or otherwise unreadable.
+    Malformed,
+    NoFile,
+    /// The file's bytes are neither UTF-8 nor GBK.
+    Encoding(&'static str),
+}
+
+impl UploadProblem {
+    pub fn status(self) -> StatusCode {
+        match self {
+            Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Malformed => StatusCode::BAD_REQUEST,
+            Self::NoFile | Self::Encoding(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+
+    /// What the form's page tells the staff member.
+    pub fn message(self) -> String {
+        match self {
+            Self::TooLarge => format!("文件过大（最大 {} MB）。", MAX_UPLOAD_BYTES / (1024 * 1024)),
+            Self::Malformed => "上传的内容不完整或格式有误，请重新选择文件后再提交。".into(),
+            Self::NoFile => "请选择一个 CSV 文件。".into(),
+            Self::Encoding(message) => message.into(),
+        }
+    }
+
+    fn from_multipart(error: &MultipartError) -> Self {
+        if error.status() == StatusCode::PAYLOAD_TOO_LARGE { Self::TooLarge } else { Self::Malformed }
+    }
+}
+
+impl CsrfUpload {
+    /// A text field's value (a ticked checkbox sends its field).
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields.iter().find(|(field, _)| field == name).map(|(_, value)| value.as_str())
+    }
+}
+
+impl<S> FromRequest<S> for CsrfUpload
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let staff = Staff::from_request_parts(&mut parts, state).await?;
+        let form = match Multipart::from_request(Request::from_parts(parts, body), state).await {
+            Ok(multipart) => read_form(multipart).await,
+            Err(_) => Err(UploadProblem::Malformed),
+        };
+        // A form that could not be read changes nothing: its page shows the problem.
+        let (fields, file) = match form {
+            Ok(form) => form,
+            Err(problem) => return Ok(Self { staff, fields: Vec::new(), csv: Err(problem) }),
+        };
+        let csrf = fields.iter().find(|(name, _)| name == "csrf").map(|(_, value)| value.as_str());
+        check_csrf(&staff, csrf).map_err(IntoResponse::into_response)?;
+        let csv = file
+            .filter(|bytes| !bytes.is_empty())
+            .ok_or(UploadProblem::NoFile)
+            .and_then(|bytes| decode(&bytes));
+        Ok(Self { staff, fields, csv })
+    }
+}
+
+type Form = (Vec<(String, String)>, Option<Bytes>);
+
+async fn read_form(mut multipart: Multipart) -> Result<Form, UploadProblem> {
+    let (mut fields, mut file) = (Vec::new(), None);
+    while let Some(field) = multipart.next_field().await.map_err(|e| UploadProblem::from_multipart(&e))? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            let bytes = field.bytes().await.map_err(|e| UploadProblem::from_multipart(&e))?;
+            if bytes.len() > MAX_UPLOAD_BYTES {
+                return Err(UploadProblem::TooLarge);
+            }
+            file = Some(bytes);
+        } else {
+            fields.push((name, field.text().await.map_err(|e| UploadProblem::from_multipart(&e))?));
+        }
+    }
+    Ok((fields, file))
+}
+
+/// Reads an uploaded CSV's bytes as text.
+fn decode(bytes: &[u8]) -> Result<CsvText, UploadProblem> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return std::str::from_utf8(rest)
+            .map(|text| CsvText { text: text.to_owned(), encoding: "UTF-8（带 BOM）" })
+            .map_err(|_| UploadProblem::Encoding("文件以 UTF-8 标记开头，但内容不是有效的 UTF-8。"));
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(CsvText { text: text.to_owned(), encoding: "UTF-8" });
+    }
+    let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+    if had_errors {
+        return Err(UploadProblem::Encoding(
+            "无法识别文件编码：请保存为 UTF-8 或 GBK（Excel 的“CSV（逗号分隔）”）。",
+        ));
+    }
+    Ok(CsvText { text: text.into_owned(), encoding: "GBK/GB18030" })
+}
