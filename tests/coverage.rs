@@ -74,7 +74,7 @@ fn assert_near(actual: f64, expected: f64, tolerance: f64, what: &str) {
 fn one_point_in_a_square_covers_a_disc_per_mode() {
     let square = rectangle(10.0, 10.0);
     let coverage =
-        coverage(&square, vec![point(1, "331003001", at(5.0, 5.0), LocationQuality::Surveyed)], 50.0);
+        coverage(&square, vec![point(1, "331003001", at(5.0, 5.0), LocationQuality::StaffSet)], 50.0);
     for (mode, radius_km) in [(Mode::Walk, 1.2), (Mode::Bike, 2.0), (Mode::Drive, 3.0)] {
         let summary = coverage.summary(mode);
         assert_near(summary.area_km2, 100.0, 0.5, "district area");
@@ -97,8 +97,8 @@ fn two_apart_points_cover_twice_and_a_point_outside_covers_a_segment() {
     let two = coverage(
         &square,
         vec![
-            point(1, "331003001", at(2.5, 5.0), LocationQuality::Surveyed),
-            point(2, "331003001", at(7.5, 5.0), LocationQuality::Surveyed),
+            point(1, "331003001", at(2.5, 5.0), LocationQuality::StaffSet),
+            point(2, "331003001", at(7.5, 5.0), LocationQuality::StaffSet),
         ],
         50.0,
     );
@@ -107,7 +107,7 @@ fn two_apart_points_cover_twice_and_a_point_outside_covers_a_segment() {
 
     // 2 km east of the square's east edge: driving's 3 km disc reaches 1 km in.
     let outside =
-        coverage(&square, vec![point(1, "331003001", at(12.0, 5.0), LocationQuality::Surveyed)], 50.0);
+        coverage(&square, vec![point(1, "331003001", at(12.0, 5.0), LocationQuality::StaffSet)], 50.0);
     let segment = circular_segment_km2(3.0, 2.0);
     assert_near(outside.summary(Mode::Drive).standard_area_km2, segment, segment * 0.04, "circular segment");
     assert_eq!(outside.summary(Mode::Walk).standard_area_km2, 0.0);
@@ -152,7 +152,7 @@ fn the_real_district_adds_up() {
 #[test]
 fn greedy_picks_the_known_best_site_for_people() {
     let strip = rectangle(10.0, 2.0);
-    let existing = point(1, "331003001", at(0.5, 1.0), LocationQuality::Surveyed);
+    let existing = point(1, "331003001", at(0.5, 1.0), LocationQuality::StaffSet);
     let coverage = coverage(&strip, vec![existing], 100.0);
     let places = [
         Place { name: "A".into(), location: at(8.0, 1.0), population: Some(1000) },
@@ -192,9 +192,9 @@ fn greedy_on_an_empty_square_puts_a_whole_disc_inside() {
 fn the_point_whose_area_others_also_cover_loses_least() {
     let square = rectangle(10.0, 10.0);
     let points = vec![
-        point(1, "331003001", at(2.0, 5.0), LocationQuality::Surveyed),
-        point(2, "331003001", at(2.3, 5.0), LocationQuality::Surveyed), // almost on top of 1
-        point(3, "331003001", at(8.0, 5.0), LocationQuality::Surveyed),
+        point(1, "331003001", at(2.0, 5.0), LocationQuality::StaffSet),
+        point(2, "331003001", at(2.3, 5.0), LocationQuality::StaffSet), // almost on top of 1
+        point(3, "331003001", at(8.0, 5.0), LocationQuality::StaffSet),
     ];
     let losses = coverage(&square, points, 100.0).least_loss_points(Mode::Walk, 3, Demand::Area);
     assert_eq!(losses[2].code, "331003001003", "the lone point loses a whole disc");
@@ -203,7 +203,7 @@ fn the_point_whose_area_others_also_cover_loses_least() {
 
 #[test]
 fn places_are_weighted_by_population_or_counted() {
-    let index = PointIndex::build(vec![point(1, "331003001", at(0.0, 0.0), LocationQuality::Surveyed)]);
+    let index = PointIndex::build(vec![point(1, "331003001", at(0.0, 0.0), LocationQuality::StaffSet)]);
     let model = TravelModel::default();
     let near = Place { name: "near".into(), location: at(0.5, 0.0), population: Some(900) };
     let far = Place { name: "far".into(), location: at(5.0, 0.0), population: Some(100) };

@@ -107,18 +107,27 @@ named_enum! {
 }
 
 named_enum! {
-    /// How much to trust a point's coordinates.
+    /// How a point's location was set, from least to most trustworthy.
     LocationQuality ("location_quality") {
-        /// Measured on site (GPS) or placed by staff on a map.
-        Surveyed => "surveyed",
-        /// A map service's geocode of the unit's name (the 46 Amap points of 2018).
-        Geocoded => "geocoded",
         /// An estimate: the town/street centre stands in until the real place is known.
         TownCentre => "town_centre",
+        /// From a public source: a map service's or gazetteer's point for the unit's name.
+        Geocoded => "geocoded",
+        /// Typed, pasted or dragged by staff, not on site. Files written before this quality
+        /// existed say `surveyed` (see [`LocationQuality::parse_with_legacy`]).
+        StaffSet => "staff_set",
+        /// Captured by staff standing at the service point (the browser's GPS fix).
+        GpsOnSite => "gps_on_site",
     }
 }
 
 impl LocationQuality {
+    /// Parses a quality, reading the old `surveyed` (on site or placed by staff, undistinguished)
+    /// as [`LocationQuality::StaffSet`]: it never proved anyone stood at the point.
+    pub fn parse_with_legacy(raw: &str) -> Result<Self, String> {
+        if raw.trim() == "surveyed" { Ok(Self::StaffSet) } else { raw.parse() }
+    }
+
     /// Whether the location is a placeholder that residents must be warned about.
     pub fn is_estimate(self) -> bool {
         self == LocationQuality::TownCentre

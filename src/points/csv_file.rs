@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::io::{Read, Write};
 
 use crate::domain::datum::is_in_china_rectangle;
-use crate::domain::{AreaType, Datum, LonLat, PointCode, PointRecord};
+use crate::domain::{AreaType, Datum, LocationQuality, LonLat, PointCode, PointRecord};
 
 /// The columns, in the order exports write them.
 pub const COLUMNS: [&str; 14] = [
@@ -216,7 +216,7 @@ fn parse_row(row: &csv::StringRecord, columns: &ColumnPositions) -> Result<Point
     let kind =
         ok_or_note(kind.parse().map_err(|e| Some(format!("{e}（类型无效）"))), &mut reasons, kind.is_empty());
     let quality = ok_or_note(
-        quality.parse().map_err(|e| Some(format!("{e}（位置质量无效）"))),
+        LocationQuality::parse_with_legacy(&quality).map_err(|e| Some(format!("{e}（位置质量无效）"))),
         &mut reasons,
         quality.is_empty(),
     );

@@ -201,7 +201,7 @@ impl Draft {
                     Some(point) if !moved => {
                         (point.record.location, point.record.location_quality, point.record.source.clone())
                     }
-                    _ => (location, LocationQuality::Surveyed, format!("staff: {actor}")),
+                    _ => (location, LocationQuality::StaffSet, format!("staff: {actor}")),
                 };
                 Some(PointRecord {
                     code,

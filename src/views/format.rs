@@ -40,9 +40,10 @@ pub fn kind(kind: PointKind) -> &'static str {
 
 pub fn location_quality(quality: LocationQuality) -> &'static str {
     match quality {
-        LocationQuality::Surveyed => "实地核实的位置",
-        LocationQuality::Geocoded => "地图服务按名称定位（2018年）",
         LocationQuality::TownCentre => "位置为估算，待核实（暂以所在镇街中心代替）",
+        LocationQuality::Geocoded => "按公开资料中的地名定位，尚未到现场确认",
+        LocationQuality::StaffSet => "工作人员在地图上标注，尚未到现场确认",
+        LocationQuality::GpsOnSite => "实地核实：工作人员在服务点现场定位",
     }
 }
 

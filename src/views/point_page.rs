@@ -39,7 +39,7 @@ pub fn page(context: &PageContext, point: &ServicePoint, on_map: LonLat, tiles: 
                     dt { "位置" }
                     dd {
                         (format::location_quality(record.location_quality))
-                        @if let Some(verified) = &point.verified { "；已由司法局工作人员于" (format::date(&verified.at)) "核实" }
+                        @if let Some(verified) = &point.verified { "；已由司法局工作人员于" (format::date(&verified.at)) "实地核实" }
                     }
                     dt { "更新时间" } dd { time datetime=(point.updated_at) { (format::date(&point.updated_at)) } }
                 }

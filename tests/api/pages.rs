@@ -199,7 +199,7 @@ async fn names_from_the_data_are_escaped_everywhere() {
         phone: Some("0576-1234".into()),
         hours: None,
         location: LonLat::parse(121.26, 28.64).unwrap(),
-        location_quality: LocationQuality::Surveyed,
+        location_quality: LocationQuality::StaffSet,
         source: "test".into(),
         area_type: AreaType::Urban,
     };

@@ -78,7 +78,7 @@ async fn an_edit_in_each_datum_stores_the_right_wgs84_position() {
         assert!(stored(&app, CODE).await.record.location.distance_m(target) < 0.01, "{paste}");
     }
     let point = stored(&app, CODE).await;
-    assert_eq!(point.record.location_quality.as_str(), "surveyed");
+    assert_eq!(point.record.location_quality.as_str(), "staff_set");
     assert_eq!(point.record.source, "staff: chen");
 }
 
