@@ -4,6 +4,7 @@ pub mod admin;
 pub mod api;
 pub mod coverage;
 pub mod geojson;
+pub mod openapi;
 pub mod pages;
 pub mod params;
 pub mod static_files;
