@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::Serialize;
+use utoipa::ToSchema;
 
 pub use grid::Grid;
 
@@ -41,20 +42,26 @@ pub struct Coverage {
 }
 
 /// The figures for one mode.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ModeSummary {
     pub mode: Mode,
+    /// The provincial standard's radius for the mode, metres.
     pub standard_radius_m: f64,
+    /// The side of a grid cell, metres.
     pub cell_m: f64,
+    /// The district's area, km².
     pub area_km2: f64,
     /// Area within the provincial standard's radius of a point.
     pub standard_area_km2: f64,
+    /// `standard_area_km2 / area_km2`, 0-1.
     pub standard_share: f64,
     /// Area within 15 minutes by the travel model.
     pub within_15_area_km2: f64,
+    /// `within_15_area_km2 / area_km2`, 0-1.
     pub within_15_share: f64,
     /// Cells whose nearest point's location is an estimate: their result is uncertain.
     pub uncertain_cells: usize,
+    /// The area of those cells, km².
     pub uncertain_area_km2: f64,
     pub towns: Vec<TownSummary>,
     /// The places farthest from any point (at least 1 km apart).
@@ -63,20 +70,28 @@ pub struct ModeSummary {
 
 /// The figures of one town or street. Towns have no public boundaries, so a cell counts for
 /// the town of its nearest point (an approximation of the town's territory).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TownSummary {
+    /// The 9-digit NBS code of the town or street.
     pub town_code: String,
     pub town: String,
+    /// The area of the cells counted for the town, km².
     pub area_km2: f64,
     pub standard_area_km2: f64,
+    /// 0-1.
     pub standard_share: f64,
+    /// 0-1.
     pub within_15_share: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// A cell centre far from every point.
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FarPlace {
+    /// WGS-84 degrees.
     pub lon: f64,
+    /// WGS-84 degrees.
     pub lat: f64,
+    /// Great-circle distance to the nearest point, metres.
     pub distance_m: f64,
     pub nearest_code: String,
     pub nearest_name: String,

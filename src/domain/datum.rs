@@ -13,8 +13,9 @@ use serde::Serialize;
 
 use super::LonLat;
 
-/// The datum a longitude/latitude pair is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+/// The datum a longitude/latitude pair is written in: `wgs84` (GPS, browser geolocation),
+/// `gcj02` (Amap, Tencent) or `bd09` (Baidu).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Datum {
     /// GPS, the browser Geolocation API, OpenStreetMap.

@@ -3,14 +3,20 @@
 
 use geo::{Distance, Haversine, Point};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// A WGS-84 (or, briefly at the edge, GCJ-02/BD-09) longitude/latitude in degrees.
 ///
 /// Always finite, longitude in [-180, 180], latitude in [-90, 90].
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(try_from = "RawLonLat")]
+#[schema(description = "A position in WGS-84 degrees.")]
 pub struct LonLat {
+    /// Degrees east.
+    #[schema(minimum = -180, maximum = 180)]
     lon: f64,
+    /// Degrees north.
+    #[schema(minimum = -90, maximum = 90)]
     lat: f64,
 }
 

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::LonLat;
 
@@ -54,11 +55,13 @@ impl fmt::Display for PointCode {
 }
 
 /// Declares a closed set of lowercase snake_case names with parsing and display; `$label` names
-/// the field in error messages.
+/// the field in error messages. `$text` is a `tt`, not a `literal`: a `literal` fragment reaches
+/// derive macros wrapped in an invisible group, and the OpenAPI derive would not see the
+/// `serde(rename)` through it (the schema would list `Walk`, not `walk`).
 macro_rules! named_enum {
-    ($(#[$meta:meta])* $name:ident ($label:literal) { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident ($label:literal) { $($(#[$vmeta:meta])* $variant:ident => $text:tt),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize, ::utoipa::ToSchema)]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
         }
@@ -97,8 +100,8 @@ macro_rules! named_enum {
 pub(crate) use named_enum;
 
 named_enum! {
-    /// The kind of unit the point serves; from the NBS code (001-199 residents' committees,
-    /// 200-399 villagers' committees, others above).
+    /// The kind of unit the point serves, from the NBS code: `community` (001-199, residents'
+    /// committees), `village` (200-399, villagers' committees) or `other`.
     PointKind ("kind") {
         Village => "village",
         Community => "community",
@@ -107,7 +110,10 @@ named_enum! {
 }
 
 named_enum! {
-    /// How a point's location was set, from least to most trustworthy.
+    /// How a point's location was set, from least to most trustworthy: `town_centre` (an
+    /// ESTIMATE: the town centre stands in until the real place is known), `geocoded` (from a
+    /// public source's point for the unit's name), `staff_set` (typed, pasted or dragged by staff,
+    /// not on site), `gps_on_site` (captured by staff at the service point).
     LocationQuality ("location_quality") {
         /// An estimate: the town/street centre stands in until the real place is known.
         TownCentre => "town_centre",
@@ -135,7 +141,9 @@ impl LocationQuality {
 }
 
 named_enum! {
-    /// Which provincial standard applies to a point's surroundings.
+    /// Which provincial standard applies where a point is: `urban` (walking 1.2 km), `rural`
+    /// (cycling 2.0 km) or `mountain` (driving 3.0 km). Staff set it; communities start urban,
+    /// villages rural.
     AreaType ("area_type") {
         /// Urban: walking, 15 minutes = 1.2 km.
         Urban => "urban",
@@ -158,33 +166,40 @@ impl AreaType {
 
 /// What a CSV row or a staff form says about a point. Coordinates are WGS-84 here: other datums
 /// were converted when the row was read. Also the shape of a history snapshot.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct PointRecord {
+    /// The 12-digit NBS code of the village or community: the point's stable id.
+    #[schema(value_type = String, pattern = "^[0-9]{12}$")]
     pub code: PointCode,
     pub name: String,
+    /// The 9-digit NBS code of the town or street.
+    #[schema(pattern = "^[0-9]{9}$")]
     pub town_code: String,
+    /// The town or street's name.
     pub town: String,
     pub kind: PointKind,
-    /// `None` when unknown: never invented.
+    /// `None` (null) when unknown: never invented.
     pub address: Option<String>,
     pub phone: Option<String>,
+    /// Opening hours as staff wrote them.
     pub hours: Option<String>,
     pub location: LonLat,
     pub location_quality: LocationQuality,
-    /// Where this row's facts come from.
+    /// Where the point's facts come from.
     pub source: String,
     /// Which provincial standard applies.
     pub area_type: AreaType,
 }
 
 /// A stored point: its record plus the bookkeeping the store adds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ServicePoint {
     #[serde(flatten)]
     pub record: PointRecord,
     /// Incremented on every change; the basis of optimistic locking for staff edits.
     pub version: i64,
     /// RFC 3339, UTC.
+    #[schema(format = DateTime)]
     pub updated_at: String,
     /// Retired points keep their row and history but leave the public map and API.
     pub active: bool,
@@ -201,11 +216,12 @@ impl ServicePoint {
 }
 
 /// A staff member's confirmation that a point's location is right.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Verification {
     /// Staff usernames stay internal: the public API says only when.
     #[serde(skip_serializing)]
     pub by: String,
     /// RFC 3339, UTC.
+    #[schema(format = DateTime)]
     pub at: String,
 }

@@ -15,7 +15,7 @@ use crate::domain::AreaType;
 use crate::domain::point::named_enum;
 
 named_enum! {
-    /// How a resident travels to a point.
+    /// How a resident travels to a point: `walk`, `bike` (bicycle or e-bike) or `drive`.
     Mode ("mode") {
         /// On foot.
         Walk => "walk",

@@ -6,7 +6,10 @@ use axum::extract::State;
 use axum::response::Response;
 use maud::Markup;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
 
+use super::openapi::{BadRequest, GapFeatureCollection, InternalError};
 use super::params::{ApiQuery, parse_mode};
 use crate::app::AppState;
 use crate::coverage::ModeSummary;
@@ -21,27 +24,61 @@ pub struct ModeParam {
     mode: Option<String>,
 }
 
-/// `/api/v1/coverage`.
-#[derive(Debug, Serialize)]
+/// What `/api/v1/coverage` answers.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct CoverageResponse {
     /// The modes asked for (all three when `mode` is left out).
     pub district: Vec<ModeSummary>,
-    /// Weighted by the residential places staff uploaded (totals only: the places themselves
-    /// stay on the staff side); `None` without places.
+    /// Weighted by the residential places staff uploaded (by population, or by place when
+    /// none is given; totals only: the places themselves stay on the staff side); null
+    /// without uploaded places.
     pub places: Option<Vec<PlaceTotals>>,
     /// "area" without uploaded places: the share of the district's area is the measure.
+    #[schema(schema_with = measure_schema)]
     pub measure: &'static str,
 }
 
 /// The places' figures for one mode, without the places.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct PlaceTotals {
     pub mode: Mode,
+    /// `population`, or `places` when no row gave one (each place then weighs 1).
+    #[schema(schema_with = weighted_by_schema)]
     pub weighted_by: &'static str,
+    /// How many places were uploaded.
     pub places: usize,
+    /// The population of all places, or their number.
     pub total_weight: f64,
+    /// The weighted share within the provincial standard's radius, 0-1.
     pub standard_share: f64,
+    /// The weighted share within 15 minutes by the travel model, 0-1.
     pub within_15_share: f64,
+}
+
+/// The values of [`CoverageResponse::measure`], for the API description.
+fn measure_schema() -> Object {
+    string_enum(
+        "\"area\" without uploaded places: the share of the district's area is the measure.",
+        &["area", "area and places"],
+    )
+}
+
+/// The values of [`PlaceTotals::weighted_by`], for the API description.
+fn weighted_by_schema() -> Object {
+    string_enum(
+        "`population`, or `places` when no row gave one (each place then weighs 1).",
+        &["population", "places"],
+    )
+}
+
+/// A string schema with its values. `schema_with` drops the field's doc comment, hence the
+/// description repeated here.
+fn string_enum(description: &str, values: &[&str]) -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(description))
+        .enum_values(Some(values.iter().copied()))
+        .build()
 }
 
 impl From<&PlaceSummary> for PlaceTotals {
@@ -57,6 +94,23 @@ impl From<&PlaceSummary> for PlaceTotals {
     }
 }
 
+/// How much of the district is within the standard and within 15 minutes, per mode and town.
+///
+/// "Within the standard" is within the provincial standard's straight-line radius of a point.
+/// The district is covered with square cells (100 m by default); each cell's nearest active
+/// point decides. Towns have no public boundaries: a cell counts for the town of its nearest
+/// point. With residential places uploaded by staff, figures weighted by population (or by
+/// place) are added.
+#[utoipa::path(
+    get,
+    path = "/coverage",
+    params(("mode" = Option<Mode>, Query, description = "walk, bike or drive; all three when left out.")),
+    responses(
+        (status = 200, description = "Figures.", body = CoverageResponse),
+        (status = 400, response = BadRequest),
+        (status = 500, response = InternalError),
+    )
+)]
 pub async fn coverage_figures(
     State(state): State<AppState>,
     ApiQuery(param): ApiQuery<ModeParam>,
@@ -77,7 +131,20 @@ pub async fn coverage_figures(
     }))
 }
 
-/// The cells not meeting the standard for `mode` (default walk), merged along rows.
+/// The cells not within the provincial standard for a mode, as GeoJSON rectangles.
+///
+/// Adjacent cells of a grid row are merged into one rectangle.
+#[utoipa::path(
+    get,
+    path = "/coverage/gaps.geojson",
+    params(("mode" = Option<Mode>, Query, description = "walk, bike or drive; default walk.")),
+    responses(
+        (status = 200, description = "A FeatureCollection of Polygons (WGS-84).", body = GapFeatureCollection,
+            content_type = "application/geo+json"),
+        (status = 400, response = BadRequest),
+        (status = 500, response = InternalError),
+    )
+)]
 pub async fn coverage_gaps(
     State(state): State<AppState>,
     ApiQuery(param): ApiQuery<ModeParam>,

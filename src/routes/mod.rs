@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod api;
 pub mod coverage;
+pub mod openapi;
 pub mod pages;
 pub mod params;
 pub mod static_files;

@@ -4,6 +4,7 @@
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
+use utoipa::IntoParams;
 
 use crate::domain::{Datum, LonLat};
 use crate::error::AppError;
@@ -24,10 +25,18 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 }
 
 /// `?lat=&lon=&crs=`, all as written by the client.
-#[derive(Debug, Default, serde::Deserialize)]
+#[derive(Debug, Default, serde::Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OriginParams {
+    /// Latitude of the origin, degrees, in the datum `crs`.
+    #[param(value_type = f64, required = true, minimum = -90, maximum = 90, example = 28.64)]
     pub lat: Option<String>,
+    /// Longitude of the origin, degrees, in the datum `crs`.
+    #[param(value_type = f64, required = true, minimum = -180, maximum = 180, example = 121.26)]
     pub lon: Option<String>,
+    /// Datum of lat/lon: wgs84 (GPS, browser geolocation), gcj02 (Amap, Tencent), bd09 (Baidu).
+    /// Also accepted: WGS-84, GCJ-02, BD-09.
+    #[param(value_type = Option<Datum>, default = "wgs84")]
     pub crs: Option<String>,
 }
 

@@ -31,7 +31,10 @@ pub fn point_feature(point: &ServicePoint) -> Result<Feature, serde_json::Error>
 pub fn point_collection<'a>(
     points: impl IntoIterator<Item = &'a ServicePoint>,
 ) -> Result<FeatureCollection, serde_json::Error> {
-    points.into_iter().map(point_feature).collect()
+    // Not `collect()`: the crate's `FromIterator` writes `"bbox": []` for an empty collection,
+    // which RFC 7946 does not allow.
+    let features = points.into_iter().map(point_feature).collect::<Result<_, _>>()?;
+    Ok(FeatureCollection { bbox: None, features, foreign_members: None })
 }
 
 /// What a gap's Feature says besides its rectangle.

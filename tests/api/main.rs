@@ -4,6 +4,7 @@ mod coverage;
 mod errors;
 mod import;
 mod nearest;
+mod openapi;
 mod pages;
 mod points;
 mod server;

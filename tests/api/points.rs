@@ -89,29 +89,3 @@ async fn healthz_reports_the_loaded_index() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["points"], 346);
 }
-
-#[tokio::test]
-async fn openapi_describes_every_route() {
-    let app = TestApp::new().await;
-    let (status, doc) = app.get_json("/api/v1/openapi.json").await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(doc["openapi"], "3.1.0");
-    let paths: Vec<&String> = doc["paths"].as_object().unwrap().keys().collect();
-    assert_eq!(
-        paths,
-        [
-            "/coverage",
-            "/coverage/gaps.geojson",
-            "/nearest",
-            "/openapi.json",
-            "/points",
-            "/points/{code}",
-            "/reachable"
-        ]
-    );
-    for path in paths {
-        let concrete = path.replace("{code}", "331003001001");
-        let (status, _, _) = app.get_raw(&format!("/api/v1{concrete}?lat=28.64&lon=121.26")).await;
-        assert_eq!(status, StatusCode::OK, "{path} is documented but does not answer");
-    }
-}
