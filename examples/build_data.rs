@@ -1,5 +1,6 @@
 //! Rebuilds `data/points.csv` and `data/district.geojson` from the public source data in
-//! `../shared/data/huangyan` (see `data/README.md`). Run from the repository root:
+//! `data/sources/` (its README names each file's source and licence; `data/README.md` says what
+//! the result is). Works from any directory of a clone:
 //!
 //! ```text
 //! cargo run --example build_data [-- SOURCE_DIR]
@@ -10,18 +11,21 @@
 //! GeoJSON (RFC 7946) is WGS-84 by definition.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use legalmap::domain::{Datum, LonLat};
 use legalmap::points::csv_file::COLUMNS;
 use serde_json::Value;
 
+/// The repository root, so the example reads and writes the same files from any directory.
+const REPOSITORY: &str = env!("CARGO_MANIFEST_DIR");
+
 fn main() -> anyhow::Result<()> {
-    let source_dir =
-        PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "../shared/data/huangyan".into()));
-    build_points(&source_dir)?;
-    build_district(&source_dir)?;
+    let data_dir = Path::new(REPOSITORY).join("data");
+    let source_dir = std::env::args().nth(1).map_or_else(|| data_dir.join("sources"), PathBuf::from);
+    build_points(&source_dir, &data_dir.join("points.csv"))?;
+    build_district(&source_dir, &data_dir.join("district.geojson"))?;
     Ok(())
 }
 
@@ -31,14 +35,15 @@ fn read_rows(path: PathBuf) -> anyhow::Result<Vec<HashMap<String, String>>> {
     Ok(reader.deserialize().collect::<Result<_, _>>()?)
 }
 
-fn build_points(source_dir: &std::path::Path) -> anyhow::Result<()> {
+fn build_points(source_dir: &Path, output: &Path) -> anyhow::Result<()> {
     let units = read_rows(source_dir.join("villages-nbs2020.csv"))?;
     let places: HashMap<String, HashMap<String, String>> = read_rows(source_dir.join("village-points.csv"))?
         .into_iter()
         .map(|row| (row["code"].clone(), row))
         .collect();
-    let mut writer = csv::Writer::from_path("data/points.csv")?;
-    writer.write_record(COLUMNS)?;
+    let mut writer = csv::Writer::from_path(output)?;
+    // No source gives an area type: the column is left out, so import defaults it by kind.
+    writer.write_record(COLUMNS.iter().filter(|column| **column != "area_type"))?;
     for unit in &units {
         let code = &unit["code"];
         let place = places.get(code).with_context(|| format!("no point for unit {code}"))?;
@@ -78,11 +83,11 @@ fn build_points(source_dir: &std::path::Path) -> anyhow::Result<()> {
         ])?;
     }
     writer.flush()?;
-    eprintln!("data/points.csv: {} points", units.len());
+    eprintln!("{}: {} points", output.display(), units.len());
     Ok(())
 }
 
-fn build_district(source_dir: &std::path::Path) -> anyhow::Result<()> {
+fn build_district(source_dir: &Path, output: &Path) -> anyhow::Result<()> {
     let path = source_dir.join("district-boundary-gcj02.geojson");
     let mut geojson: Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
     let feature = &mut geojson["features"][0];
@@ -103,8 +108,8 @@ fn build_district(source_dir: &std::path::Path) -> anyhow::Result<()> {
         }
     }
     let out = serde_json::json!({ "type": "FeatureCollection", "features": [feature.take()] });
-    std::fs::write("data/district.geojson", serde_json::to_string(&out)? + "\n")?;
-    eprintln!("data/district.geojson: {vertices} vertices");
+    std::fs::write(output, serde_json::to_string(&out)? + "\n")?;
+    eprintln!("{}: {vertices} vertices", output.display());
     Ok(())
 }
 

@@ -190,7 +190,7 @@ impl Default for StaffSettings {
     }
 }
 
-/// The map tiles the pages show (see the README, "Map tiles").
+/// The map tiles the pages show (see docs/deploying.md, "Map tiles").
 #[derive(Debug, Clone, Args)]
 pub struct TileArgs {
     /// Tile URL template ({z}/{x}/{y}, optionally {s}).
@@ -212,7 +212,7 @@ impl TileArgs {
     }
 }
 
-/// The travel-time model's parameters (see the README, "Travel model", for their sources).
+/// The travel-time model's parameters (see docs/travel-model.md for their sources).
 #[derive(Debug, Clone, Args)]
 pub struct TravelArgs {
     /// Road distance / straight-line distance.

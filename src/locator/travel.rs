@@ -2,8 +2,8 @@
 //!
 //! legalmap has no road network for Huangyan (no OpenStreetMap extract is bundled), so it
 //! estimates: road distance = straight-line distance x a detour factor, and time = road
-//! distance / a speed per mode. The defaults and their sources are in the README
-//! ("Travel model"); every number is configurable on `legalmap serve`.
+//! distance / a speed per mode. The defaults and their sources are in docs/travel-model.md;
+//! every number is configurable on `legalmap serve`.
 //!
 //! Separately, Zhejiang's standard for the circle is a straight-line service radius per mode
 //! (urban walking 1.2 km, rural cycling 2.0 km, remote mountain driving 3.0 km, each "15

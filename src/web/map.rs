@@ -10,7 +10,7 @@ use crate::points::seed::DISTRICT_GEOJSON;
 
 /// OpenStreetMap's standard tiles: free to use with attribution under the OSM tile usage
 /// policy (light use); a busy deployment should point `--tile-url` at its own tile server or a
-/// licensed provider (see the README, "Map tiles").
+/// licensed provider (see docs/deploying.md, "Map tiles").
 pub const DEFAULT_TILE_URL: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
 pub const DEFAULT_TILE_ATTRIBUTION: &str =
     "&copy; <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a> contributors";
