@@ -1,17 +1,18 @@
 //! The JSON API under `/api/v1`, described in `openapi.json` beside this file.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
 
+use super::extract::{ApiPath, ApiQuery};
 use super::geojson::{Feature, FeatureCollection};
-use super::params::{ApiQuery, OriginParams, parse_limit, parse_minutes, parse_mode, parse_text_filter};
+use super::params::{OriginParams, parse_limit, parse_minutes, parse_mode, parse_text_filter};
 use crate::app::AppState;
 use crate::domain::{AreaType, LocationQuality, LonLat, PointCode};
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::locator::travel::{Mode, standard_mode};
 use crate::locator::{self, Candidate, Trip};
 
@@ -44,7 +45,7 @@ struct PointsFilter {
 async fn list_points(
     State(state): State<AppState>,
     ApiQuery(filter): ApiQuery<PointsFilter>,
-) -> Result<Response, AppError> {
+) -> AppResult<Response> {
     let town = parse_text_filter("town", filter.town.as_deref())?;
     let name = parse_text_filter("q", filter.q.as_deref())?;
     let index = state.index();
@@ -58,17 +59,17 @@ async fn list_points(
         })
         .filter(|point| name.as_deref().is_none_or(|name| point.record.name.contains(name)))
         .collect();
-    Ok(geojson_response(&collection))
+    geojson_response(&collection)
 }
 
 /// One active point as a Feature.
-async fn get_point(State(state): State<AppState>, Path(code): Path<String>) -> Result<Response, AppError> {
+async fn get_point(State(state): State<AppState>, ApiPath(code): ApiPath<String>) -> AppResult<Response> {
     let code = PointCode::parse(&code).map_err(|reason| AppError::bad_request("invalid_code", reason))?;
     let index = state.index();
     let point = index
         .get(code.as_str())
         .ok_or_else(|| AppError::not_found(format!("no active service point has code {code}")))?;
-    Ok(geojson_response(&Feature::new(point)))
+    geojson_response(&Feature::new(point))
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -152,7 +153,7 @@ impl<'a> From<&Candidate<'a>> for NearestResult<'a> {
 }
 
 impl NearestParams {
-    fn trip(&self) -> Result<Trip, AppError> {
+    fn trip(&self) -> AppResult<Trip> {
         Ok(Trip {
             origin: self.origin.parse()?,
             mode: parse_mode(self.mode.as_deref())?,
@@ -166,26 +167,26 @@ impl NearestParams {
 async fn nearest_points(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<NearestParams>,
-) -> Result<Response, AppError> {
+) -> AppResult<Response> {
     let trip = params.trip()?;
     let limit = parse_limit(params.limit.as_deref(), 5, MAX_NEAREST)?;
     let index = state.index();
     let candidates = locator::nearest(&index, &state.travel, trip, limit);
-    Ok(json_response(&NearestResponse::new(trip, &candidates, None)))
+    json_response(&NearestResponse::new(trip, &candidates, None))
 }
 
 /// Every point within `minutes` by `mode`, nearest first (at most 1000).
 async fn reachable_points(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<NearestParams>,
-) -> Result<Response, AppError> {
+) -> AppResult<Response> {
     let trip = params.trip()?;
     let limit = parse_limit(params.limit.as_deref(), MAX_REACHABLE, MAX_REACHABLE)?;
     let index = state.index();
     let mut candidates = locator::reachable(&index, &state.travel, trip);
     let truncated = candidates.len() > limit;
     candidates.truncate(limit);
-    Ok(json_response(&NearestResponse::new(trip, &candidates, Some(truncated))))
+    json_response(&NearestResponse::new(trip, &candidates, Some(truncated)))
 }
 
 impl<'a> NearestResponse<'a> {
@@ -208,20 +209,16 @@ async fn openapi() -> impl IntoResponse {
 
 /// Serializes JSON into a buffer sized for a typical answer (a few kB), so the hottest endpoint
 /// does not grow its buffer from 128 bytes (`axum::Json`'s start) by repeated copies.
-fn json_response<T: Serialize>(body: &T) -> Response {
+fn json_response<T: Serialize>(body: &T) -> AppResult<Response> {
     let mut json = Vec::with_capacity(4096);
-    match serde_json::to_writer(&mut json, body) {
-        Ok(()) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
-        Err(error) => AppError::internal(&error).into_response(),
-    }
+    serde_json::to_writer(&mut json, body)?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
 }
 
 /// Serializes GeoJSON with its media type.
-fn geojson_response<T: Serialize>(body: &T) -> Response {
-    match serde_json::to_vec(body) {
-        Ok(json) => ([(header::CONTENT_TYPE, "application/geo+json")], json).into_response(),
-        Err(error) => AppError::internal(&error).into_response(),
-    }
+fn geojson_response<T: Serialize>(body: &T) -> AppResult<Response> {
+    let json = serde_json::to_vec(body)?;
+    Ok(([(header::CONTENT_TYPE, "application/geo+json")], json).into_response())
 }
 
 fn round_to(value: f64, decimals: i32) -> f64 {

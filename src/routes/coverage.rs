@@ -8,11 +8,12 @@ use axum::response::{IntoResponse, Response};
 use maud::Markup;
 use serde::{Deserialize, Serialize};
 
-use super::params::{ApiQuery, parse_mode};
+use super::extract::ApiQuery;
+use super::params::parse_mode;
 use crate::app::AppState;
 use crate::coverage::ModeSummary;
 use crate::coverage::places::PlaceSummary;
-use crate::error::AppError;
+use crate::error::AppResult;
 use crate::locator::travel::Mode;
 use crate::views::{PageContext, coverage_page};
 
@@ -60,7 +61,7 @@ impl From<&PlaceSummary> for PlaceTotals {
 pub async fn coverage_figures(
     State(state): State<AppState>,
     ApiQuery(param): ApiQuery<ModeParam>,
-) -> Result<Json<CoverageResponse>, AppError> {
+) -> AppResult<Json<CoverageResponse>> {
     let modes = match param.mode.as_deref().filter(|m| !m.is_empty()) {
         Some(_) => vec![parse_mode(param.mode.as_deref())?],
         None => Mode::ALL.to_vec(),
@@ -81,10 +82,10 @@ pub async fn coverage_figures(
 pub async fn coverage_gaps(
     State(state): State<AppState>,
     ApiQuery(param): ApiQuery<ModeParam>,
-) -> Result<Response, AppError> {
+) -> AppResult<Response> {
     let mode = parse_mode(param.mode.as_deref())?;
     let coverage = state.current_coverage().await;
-    let json = serde_json::to_vec(&coverage.gaps_geojson(mode)).map_err(|e| AppError::internal(&e))?;
+    let json = serde_json::to_vec(&coverage.gaps_geojson(mode))?;
     Ok(([(header::CONTENT_TYPE, "application/geo+json")], json).into_response())
 }
 

@@ -2,7 +2,7 @@
 //! larger-text switch. Every page works without JavaScript; app.js enhances them.
 
 use axum::Router;
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -10,7 +10,8 @@ use axum::routing::get;
 use maud::Markup;
 use serde::{Deserialize, Serialize};
 
-use super::params::{ApiQuery, OriginParams, local_path, parse_mode};
+use super::extract::{ApiQuery, PagePath};
+use super::params::{OriginParams, local_path, parse_mode};
 use crate::app::AppState;
 use crate::domain::{PointCode, ServicePoint};
 use crate::error::AppError;
@@ -221,7 +222,7 @@ fn coordinate_problem(error: &AppError) -> &'static str {
 async fn point_page(
     State(state): State<AppState>,
     context: PageContext,
-    Path(code): Path<String>,
+    PagePath(code): PagePath<String>,
 ) -> Response {
     let index = state.index();
     match PointCode::parse(&code).ok().and_then(|code| index.get(code.as_str())) {

@@ -13,7 +13,7 @@ use super::session::check_csrf;
 use crate::app::AppState;
 use crate::coverage::places::{Place, read_places};
 use crate::coverage::sites::{Demand, MAX_SITES};
-use crate::error::PageError;
+use crate::error::PageResult;
 use crate::locator::travel::Mode;
 use crate::routes::params::parse_mode;
 use crate::views::admin::{self, CoverageView};
@@ -35,7 +35,7 @@ pub async fn coverage_page(
     State(state): State<AppState>,
     staff: Staff,
     params: Result<Query<CoverageParams>, QueryRejection>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let params = params.map(|Query(p)| p).unwrap_or_default();
     render(&state, &staff, &params, None, StatusCode::OK).await
 }
@@ -46,7 +46,7 @@ async fn render(
     params: &CoverageParams,
     problems: Option<Vec<String>>,
     status: StatusCode,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let (mode, k) = mode_and_k(params);
     let coverage = state.current_coverage().await;
     let places: Vec<Place> = state.db.places().await?;
@@ -95,7 +95,7 @@ pub async fn upload_places(
     State(state): State<AppState>,
     staff: Staff,
     mut multipart: Multipart,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let (mut csrf, mut file) = (None, None);
     while let Ok(Some(field)) = multipart.next_field().await {
         match field.name().unwrap_or("") {

@@ -14,7 +14,7 @@ use crate::app::AppState;
 use crate::db::point_writes::Change;
 use crate::domain::history::differing_fields;
 use crate::domain::{PointRecord, ServicePoint};
-use crate::error::{AppError, PageError};
+use crate::error::PageResult;
 use crate::points::csv_file::{self, RowError};
 use crate::routes::geojson::FeatureCollection;
 use crate::views::admin::{self, ImportPreview};
@@ -53,7 +53,7 @@ pub async fn dry_run(
     State(state): State<AppState>,
     staff: Staff,
     mut multipart: Multipart,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let (mut csrf, mut file, mut retire_missing) = (None, None, false);
     loop {
         let field = match multipart.next_field().await {
@@ -100,7 +100,7 @@ async fn preview(
     encoding: &str,
     retire_missing: bool,
     notice: Option<&str>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let parsed = csv_file::read_points(text.as_bytes());
     let current = state.db.all_points().await?;
     let (records, errors): (Vec<PointRecord>, Vec<RowError>) = match parsed {
@@ -168,7 +168,7 @@ pub struct ApplyForm {
 pub async fn apply(
     State(state): State<AppState>,
     CsrfForm { staff, form }: CsrfForm<ApplyForm>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let text = form.content.unwrap_or_default();
     let retire_missing = form.retire_missing.as_deref() == Some("1");
     let records = match csv_file::read_points(text.as_bytes()) {
@@ -189,10 +189,10 @@ pub async fn apply(
 }
 
 /// The active points as CSV, UTF-8 with a byte-order mark so Excel reads the Chinese right.
-pub async fn export_csv(State(state): State<AppState>, _staff: Staff) -> Result<Response, AppError> {
+pub async fn export_csv(State(state): State<AppState>, _staff: Staff) -> PageResult<Response> {
     let points = state.db.active_points().await?;
     let mut csv = b"\xEF\xBB\xBF".to_vec();
-    csv_file::write_points(&mut csv, points.iter().map(|p| &p.record)).map_err(|e| AppError::internal(&e))?;
+    csv_file::write_points(&mut csv, points.iter().map(|p| &p.record))?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -204,10 +204,10 @@ pub async fn export_csv(State(state): State<AppState>, _staff: Staff) -> Result<
 }
 
 /// The active points as GeoJSON (WGS-84).
-pub async fn export_geojson(State(state): State<AppState>, _staff: Staff) -> Result<Response, AppError> {
+pub async fn export_geojson(State(state): State<AppState>, _staff: Staff) -> PageResult<Response> {
     let points = state.db.active_points().await?;
     let collection: FeatureCollection<'_> = points.iter().collect();
-    let json = serde_json::to_vec(&collection).map_err(|e| AppError::internal(&e))?;
+    let json = serde_json::to_vec(&collection)?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/geo+json"),

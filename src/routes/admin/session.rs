@@ -92,12 +92,7 @@ where
         let (mut parts, body) = request.into_parts();
         let staff = Staff::from_request_parts(&mut parts, state).await?;
         let bytes = axum::body::to_bytes(body, 4 * 1024 * 1024).await.map_err(|_| {
-            AppError {
-                status: StatusCode::PAYLOAD_TOO_LARGE,
-                code: "too_large",
-                message: "提交的内容过大。".into(),
-            }
-            .into_page()
+            AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "提交的内容过大。").into_page()
         })?;
         let bad = |message: &str| AppError::bad_request("invalid_form", message).into_page();
         let Form(CsrfField { csrf }) =
