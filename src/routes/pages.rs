@@ -16,7 +16,7 @@ use crate::app::AppState;
 use crate::domain::{PointCode, ServicePoint};
 use crate::error::AppError;
 use crate::locator::index::PointIndex;
-use crate::locator::travel::Mode;
+use crate::locator::travel::{CIRCLE_MINUTES, Mode};
 use crate::locator::{self, Trip};
 use crate::views::locator_page::{self, Panel, Results, SearchForm};
 use crate::views::{PageContext, point_page};
@@ -173,7 +173,7 @@ fn answer<'a>(
         return Ok(welcome(index));
     };
 
-    let trip = Trip { origin, mode, minutes: 15.0 };
+    let trip = Trip { origin, mode, minutes: CIRCLE_MINUTES };
     Ok(Panel::Results(Results {
         trip,
         origin_on_map: state.map.to_display(origin),

@@ -3,7 +3,7 @@
 
 use crate::domain::{Datum, LonLat};
 use crate::error::AppError;
-use crate::locator::travel::Mode;
+use crate::locator::travel::{CIRCLE_MINUTES, Mode};
 
 /// `?lat=&lon=&crs=`, all as written by the client.
 #[derive(Debug, Default, serde::Deserialize)]
@@ -43,10 +43,10 @@ pub fn parse_mode(raw: Option<&str>) -> Result<Mode, AppError> {
     }
 }
 
-/// `minutes=`, default 15, a number from 1 to 120.
+/// `minutes=`, default [`CIRCLE_MINUTES`], a number from 1 to 120.
 pub fn parse_minutes(raw: Option<&str>) -> Result<f64, AppError> {
     let Some(minutes) = optional_number("minutes", raw)? else {
-        return Ok(15.0);
+        return Ok(CIRCLE_MINUTES);
     };
     if (1.0..=120.0).contains(&minutes) {
         Ok(minutes)

@@ -1,5 +1,5 @@
 //! What the web layer needs besides its handlers (`routes`) and views: the static files, staff
-//! authentication, and the pages' map settings.
+//! authentication, the pages' map settings and the upload limits.
 
 /// Static files, compiled in and served under content-hashed names.
 pub mod assets;
@@ -7,3 +7,5 @@ pub mod assets;
 pub mod auth;
 /// The pages' map: tile source and district outline in the tiles' datum.
 pub mod map;
+/// How much staff may upload.
+pub mod upload;

@@ -18,10 +18,8 @@ use crate::error::PageResult;
 use crate::points::csv_file::{self, RowError};
 use crate::routes::geojson::FeatureCollection;
 use crate::views::admin::{self, ImportPreview};
+use crate::web::upload::{MAX_UPLOAD_BYTES, max_upload_label};
 use sha2::{Digest, Sha256};
-
-/// Largest upload accepted, bytes (the district's list is about 140 KB).
-const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
 
 pub async fn import_page(staff: Staff) -> Response {
     admin::import_page(&staff, None).into_response()
@@ -59,14 +57,17 @@ pub async fn dry_run(
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(_) => return Ok(bad_upload(&staff, "上传内容不完整或过大，请重试。")),
+            Err(_) => {
+                let message = format!("上传内容不完整或过大（文件最大 {}），请重试。", max_upload_label());
+                return Ok(bad_upload(&staff, &message));
+            }
         };
         match field.name().unwrap_or("") {
             "csrf" => csrf = field.text().await.ok(),
             "retire_missing" => retire_missing = true,
             "file" => match field.bytes().await {
                 Ok(bytes) if bytes.len() <= MAX_UPLOAD_BYTES => file = Some(bytes),
-                _ => return Ok(bad_upload(&staff, "文件过大（最大 5 MB）。")),
+                _ => return Ok(bad_upload(&staff, &format!("文件过大（最大 {}）。", max_upload_label()))),
             },
             _ => {}
         }

@@ -12,6 +12,7 @@ mod session;
 mod users;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 pub use session::{CsrfForm, require};
@@ -19,6 +20,7 @@ pub use session::{CsrfForm, require};
 pub use crate::domain::staff::Staff;
 
 use crate::app::AppState;
+use crate::web::upload::{MAX_APPLY_BODY_BYTES, MAX_MULTIPART_BODY_BYTES};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -35,11 +37,17 @@ pub fn router() -> Router<AppState> {
         .route("/users", get(users::users_page).post(users::add_user))
         .route("/users/{id}/disabled", post(users::set_disabled))
         .route("/users/{id}/password", post(users::reset_password))
-        .route("/import", get(import::import_page).post(import::dry_run))
-        .route("/import/apply", post(import::apply))
+        .route("/import", get(import::import_page).post(import::dry_run).layer(upload_limit()))
+        .route("/import/apply", post(import::apply).layer(DefaultBodyLimit::max(MAX_APPLY_BODY_BYTES)))
         .route("/export.csv", get(import::export_csv))
         .route("/export.geojson", get(import::export_geojson))
         .route("/coverage", get(coverage::coverage_page))
         .route("/coverage/cells.png", get(coverage::cells_png))
-        .route("/coverage/places", post(coverage::upload_places))
+        .route("/coverage/places", post(coverage::upload_places).layer(upload_limit()))
+}
+
+/// Multipart uploads may be as large as the upload limit allows. Other requests keep axum's
+/// default body limit (2 MB), except the import's confirmation, which posts the file back.
+fn upload_limit() -> DefaultBodyLimit {
+    DefaultBodyLimit::max(MAX_MULTIPART_BODY_BYTES)
 }

@@ -75,7 +75,7 @@ pub fn edit_page(view: &EditView<'_>) -> Markup {
                 label { "区域类型（决定适用的省定标准）"
                     select name="area_type" {
                         @for area in AreaType::ALL {
-                            option value=(area) selected[text(&form.area_type) == area.as_str()] { (area_label(*area)) }
+                            option value=(area) selected[text(&form.area_type) == area.as_str()] { (format::area_standard(*area)) }
                         }
                     }
                 }
@@ -113,14 +113,6 @@ pub fn edit_page(view: &EditView<'_>) -> Markup {
             @if let Some(point) = view.point { (point_actions(view.staff, point)) }
         },
     )
-}
-
-fn area_label(area: AreaType) -> &'static str {
-    match area {
-        AreaType::Urban => "城区（步行 15 分钟 = 1.2 公里）",
-        AreaType::Rural => "农村（骑行 15 分钟 = 2 公里）",
-        AreaType::Mountain => "偏远山区（驾车 15 分钟 = 3 公里）",
-    }
 }
 
 fn status_line(point: &ServicePoint) -> Markup {

@@ -7,6 +7,7 @@ use crate::db::point_writes::UpsertSummary;
 use crate::domain::staff::Staff;
 use crate::domain::{PointRecord, ServicePoint};
 use crate::points::csv_file::RowError;
+use crate::web::upload::max_upload_label;
 
 pub fn import_page(staff: &Staff, problem: Option<&str>) -> Markup {
     layout(
@@ -15,7 +16,7 @@ pub fn import_page(staff: &Staff, problem: Option<&str>) -> Markup {
         html! {
             h1 { "批量导入" }
             @if let Some(problem) = problem { p.problem role="alert" { (problem) } }
-            p { "上传与 data/points.csv 相同列的 CSV 文件（UTF-8 或 Excel 保存的 GBK 均可）。先预览，确认后再导入；导入要么全部成功，要么不做任何修改。" }
+            p { "上传与 data/points.csv 相同列的 CSV 文件（UTF-8 或 Excel 保存的 GBK 均可，最大 " (max_upload_label()) "）。先预览，确认后再导入；导入要么全部成功，要么不做任何修改。" }
             form.stack method="post" action="/admin/import" enctype="multipart/form-data" {
                 (csrf_field(staff))
                 label { "CSV 文件" input type="file" name="file" accept=".csv,text/csv" required; }
