@@ -224,7 +224,7 @@ mod tests {
                                      location_quality, source, area_type, active, version, updated_at,
                                      verified_by, verified_at)
                  VALUES (?, '名称', '331003001', '镇', 'community', '地址', '0576-1', '周一',
-                         121.26843912345678, 28.644744123456789, 'geocoded', '来源', 'mountain', ?, 7,
+                         121.26843912345678, 28.64474412345678, 'geocoded', '来源', 'mountain', ?, 7,
                          '2026-01-02T03:04:05Z', '核实人', '2026-05-06T07:08:09Z')",
             )
             .bind(code)
@@ -235,7 +235,7 @@ mod tests {
         }
         let checked = db.point(&PointCode::parse("331003001001").unwrap()).await.unwrap().unwrap();
         assert_eq!(db.active_points().await.unwrap(), vec![checked.clone()]);
-        assert_eq!(checked.record.location, LonLat::parse(121.26843912345678, 28.644744123456789).unwrap());
+        assert_eq!(checked.record.location, LonLat::parse(121.26843912345678, 28.64474412345678).unwrap());
         assert_eq!((checked.version, checked.updated_at.as_str()), (7, "2026-01-02T03:04:05Z"));
         let verified = checked.verified.unwrap();
         assert_eq!((verified.by.as_str(), verified.at.as_str()), ("核实人", "2026-05-06T07:08:09Z"));
