@@ -1,5 +1,6 @@
 //! How numbers and labels read in Chinese.
 
+use crate::domain::fields::FieldValue;
 use crate::domain::{AreaType, LocationQuality, PointKind};
 use crate::locator::travel::{CIRCLE_MINUTES, Mode, standard_mode};
 
@@ -79,6 +80,20 @@ pub fn location_quality(quality: LocationQuality) -> &'static str {
         LocationQuality::Surveyed => "实地核实的位置",
         LocationQuality::Geocoded => "地图服务按名称定位（2018年）",
         LocationQuality::TownCentre => "位置为估算，待核实（暂以所在镇街中心代替）",
+    }
+}
+
+/// A point's field as staff read it; a location to six decimals (about 0.1 m).
+pub fn field_value(value: &FieldValue<'_>) -> String {
+    match *value {
+        FieldValue::Text(text) => text.unwrap_or_default().to_owned(),
+        FieldValue::Town { code, name } => format!("{name}（{code}）"),
+        FieldValue::Kind(kind) => self::kind(kind).to_owned(),
+        FieldValue::AreaType(area) => self::area(area).to_owned(),
+        FieldValue::LocationQuality(quality) => location_quality(quality).to_owned(),
+        FieldValue::Location(at) => format!("{:.6}, {:.6}", at.lon(), at.lat()),
+        FieldValue::Active(true) => "在用".to_owned(),
+        FieldValue::Active(false) => "已撤销".to_owned(),
     }
 }
 

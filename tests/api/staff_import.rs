@@ -151,7 +151,7 @@ async fn a_gbk_file_from_excel_is_read_correctly() {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert!(reply.body.contains("GBK/GB18030"));
     assert!(reply.body.contains("修改 <strong class=\"changed\">1</strong>"));
-    assert!(reply.body.contains("331003001001 百花社区：name"));
+    assert!(reply.body.contains("331003001001 百花社区：名称"));
 
     let content = previewed_content(&reply.body);
     let fingerprint = hidden(&reply.body, "fingerprint");

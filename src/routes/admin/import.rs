@@ -12,7 +12,7 @@ use super::session::check_csrf;
 use super::{CsrfForm, Staff};
 use crate::app::AppState;
 use crate::db::point_writes::Change;
-use crate::domain::history::differing_fields;
+use crate::domain::fields::{PointField, differing_fields};
 use crate::domain::{PointRecord, ServicePoint};
 use crate::error::PageResult;
 use crate::points::csv_file::{self, RowError};
@@ -129,7 +129,7 @@ async fn preview(
 /// What an import would do.
 struct Plan<'a> {
     added: Vec<&'a PointRecord>,
-    changed: Vec<(&'a PointRecord, Vec<&'static str>)>,
+    changed: Vec<(&'a PointRecord, Vec<PointField>)>,
     retired: Vec<&'a ServicePoint>,
     unchanged: usize,
 }

@@ -4,6 +4,7 @@ use maud::{Markup, html};
 
 use super::{csrf_field, layout};
 use crate::db::point_writes::UpsertSummary;
+use crate::domain::fields::PointField;
 use crate::domain::staff::Staff;
 use crate::domain::{PointRecord, ServicePoint};
 use crate::points::csv_file::RowError;
@@ -38,7 +39,7 @@ pub struct ImportPreview<'a> {
     pub rows: usize,
     pub errors: &'a [RowError],
     pub added: &'a [&'a PointRecord],
-    pub changed: &'a [(&'a PointRecord, Vec<&'static str>)],
+    pub changed: &'a [(&'a PointRecord, Vec<PointField>)],
     pub retired: &'a [&'a ServicePoint],
     pub unchanged: usize,
     pub retire_missing: bool,
@@ -77,7 +78,7 @@ pub fn import_result_page(staff: &Staff, preview: &ImportPreview<'_>) -> Markup 
                 }
                 @if !preview.changed.is_empty() {
                     h2 { "修改" }
-                    ul.changed { @for (r, fields) in preview.changed { li { (r.code) " " (r.name) "：" (fields.join("、")) } } }
+                    ul.changed { @for (r, fields) in preview.changed { li { (r.code) " " (r.name) "：" (fields.iter().map(|field| field.label_zh()).collect::<Vec<_>>().join("、")) } } }
                 }
                 @if !preview.retired.is_empty() {
                     h2 { "撤销" }
