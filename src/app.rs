@@ -17,7 +17,7 @@ use crate::coverage::{Coverage, DEFAULT_CELL_M, Grid};
 use crate::db::Db;
 use crate::db::points::DbError;
 use crate::domain::PointCode;
-use crate::error::AppError;
+use crate::error::{self, AppError};
 use crate::locator::index::PointIndex;
 use crate::locator::travel::TravelModel;
 use crate::routes;
@@ -143,6 +143,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/{*rest}", get(api_not_found).fallback(api_not_found))
         .fallback(page_not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(error::render_foreign_errors))
+        .layer(axum::middleware::from_fn(error::log_internal_errors))
         .layer(axum::middleware::map_response(security_headers))
         .layer(CompressionLayer::new())
         .with_state(state)
@@ -185,12 +187,12 @@ async fn api_not_found(uri: Uri) -> AppError {
 
 /// 405 as JSON under `/api`, as a page elsewhere.
 async fn method_not_allowed(method: Method, uri: Uri) -> Response {
-    let error = AppError {
-        status: StatusCode::METHOD_NOT_ALLOWED,
-        code: "method_not_allowed",
-        message: format!("{method} is not allowed on {}", uri.path()),
-    };
-    if uri.path().starts_with("/api/") { error.into_response() } else { error.into_page() }
+    let error = AppError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("{method} is not allowed on {}", uri.path()),
+    );
+    if error::is_api_path(uri.path()) { error.into_response() } else { error.into_page() }
 }
 
 async fn page_not_found() -> Response {

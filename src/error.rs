@@ -1,56 +1,86 @@
 //! The one error type of the web layer, rendered as JSON `{"error": {"code", "message"}}` for
-//! the API and as a plain Chinese HTML page for people. Internal causes are logged, never sent.
+//! the API and as a plain Chinese HTML page for people.
+//!
+//! Handlers return [`AppResult`] (JSON routes) or [`PageResult`] (pages) and write `?` on
+//! whatever fails: every cause they meet converts into an internal error here. The cause is
+//! never sent to the client: it rides along in the response's extensions and
+//! [`log_internal_errors`] logs it once, inside the request's span.
+
+use std::sync::Arc;
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
+use tracing::Instrument;
 
+use crate::db::point_writes::WriteError;
 use crate::db::points::DbError;
 use crate::views;
 
+/// What a JSON handler returns.
+pub type AppResult<T, E = AppError> = Result<T, E>;
+
+/// What a page handler returns.
+pub type PageResult<T, E = PageError> = Result<T, E>;
+
 /// Something a request could not get: bad input (4xx, with a message a person can act on) or
-/// an internal failure (500, logged, with a generic message).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// an internal failure (500, with a generic message; the cause is logged).
+#[derive(Debug, Clone)]
 pub struct AppError {
     pub status: StatusCode,
     /// A stable machine-readable code, such as `invalid_parameter`.
     pub code: &'static str,
     pub message: String,
+    /// Why an internal error happened: logged, never shown.
+    cause: Option<InternalCause>,
 }
 
+/// The cause of an internal error, carried in the response's extensions to the logging layer.
+#[derive(Debug, Clone)]
+struct InternalCause(Arc<dyn std::error::Error + Send + Sync>);
+
 impl AppError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self { status, code, message: message.into(), cause: None }
+    }
+
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        Self { status: StatusCode::BAD_REQUEST, code, message: message.into() }
+        Self::new(StatusCode::BAD_REQUEST, code, message)
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {
-        Self { status: StatusCode::NOT_FOUND, code: "not_found", message: message.into() }
+        Self::new(StatusCode::NOT_FOUND, "not_found", message)
     }
 
     pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
-        Self { status: StatusCode::FORBIDDEN, code, message: message.into() }
+        Self::new(StatusCode::FORBIDDEN, code, message)
     }
 
-    /// Logs `cause` and hides it from the client.
-    pub fn internal(cause: &dyn std::error::Error) -> Self {
-        tracing::error!(error = %cause, "internal error");
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "conflict", message)
+    }
+
+    /// A failure that is not the client's: 500 with a generic message. `cause` is logged once
+    /// the error has become a response (see [`log_internal_errors`]).
+    pub fn internal(cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         Self {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            code: "internal",
-            message: "internal error; it has been logged".into(),
+            cause: Some(InternalCause(Arc::from(cause.into()))),
+            ..Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error; it has been logged")
         }
     }
 
     /// The HTML rendering, for pages.
     pub fn into_page(self) -> Response {
-        (self.status, views::error_page(self.status, &self.message)).into_response()
-    }
-}
-
-impl From<DbError> for AppError {
-    fn from(cause: DbError) -> Self {
-        Self::internal(&cause)
+        let message = if self.cause.is_some() {
+            "服务器出了点问题，已记录下来，请稍后再试。"
+        } else {
+            &self.message
+        };
+        let response = (self.status, views::error_page(self.status, message)).into_response();
+        with_cause(response, self.cause)
     }
 }
 
@@ -58,8 +88,15 @@ impl From<DbError> for AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let body = json!({ "error": { "code": self.code, "message": self.message } });
-        (self.status, Json(body)).into_response()
+        with_cause((self.status, Json(body)).into_response(), self.cause)
     }
+}
+
+fn with_cause(mut response: Response, cause: Option<InternalCause>) -> Response {
+    if let Some(cause) = cause {
+        response.extensions_mut().insert(cause);
+    }
+    response
 }
 
 /// An [`AppError`] answered as an HTML page: what page handlers return, so `?` works on
@@ -79,8 +116,196 @@ impl From<AppError> for PageError {
     }
 }
 
-impl From<DbError> for PageError {
-    fn from(error: DbError) -> Self {
+/// Causes that are never the client's fault: internal errors, for JSON and pages alike.
+macro_rules! internal_causes {
+    ($($cause:ty),+ $(,)?) => {$(
+        impl From<$cause> for AppError {
+            fn from(cause: $cause) -> Self {
+                Self::internal(cause)
+            }
+        }
+
+        impl From<$cause> for PageError {
+            fn from(cause: $cause) -> Self {
+                Self(AppError::internal(cause))
+            }
+        }
+    )+};
+}
+
+internal_causes!(DbError, sqlx::Error, serde_json::Error, csv::Error, std::io::Error, anyhow::Error);
+
+/// A refused change: the variants a request can cause are 4xx; a store failure is internal.
+/// Handlers that can say more (which version, whose change) match the variants themselves.
+impl From<WriteError> for AppError {
+    fn from(error: WriteError) -> Self {
+        match error {
+            WriteError::Conflict { current } => Self::conflict(format!(
+                "{} 已被修改（现在是第 {} 版），您的操作没有执行。请重新打开页面核对。",
+                current.record.name, current.version
+            )),
+            WriteError::NotFound => Self::not_found("没有这个服务点。"),
+            WriteError::AlreadyExists => Self::conflict("这个编码已有服务点。"),
+            WriteError::Db(cause) => Self::internal(cause),
+        }
+    }
+}
+
+impl From<WriteError> for PageError {
+    fn from(error: WriteError) -> Self {
         Self(error.into())
+    }
+}
+
+/// Whether `path` is the JSON API's (errors there are JSON, everywhere else HTML pages).
+pub fn is_api_path(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
+/// Middleware: error answers that did not come from an [`AppError`] (axum's own rejections,
+/// such as a malformed multipart body, a body over the size limit or a method a nested router
+/// lacks, are plain text or empty) are answered in our shapes: JSON under `/api/`, an HTML page
+/// elsewhere. Other headers (such as `Allow`) are kept.
+pub async fn render_foreign_errors(request: Request, next: Next) -> Response {
+    let api = is_api_path(request.uri().path());
+    let response = next.run(request).await;
+    let status = response.status();
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_none_or(|value| value.as_bytes().starts_with(b"text/plain"));
+    if !(status.is_client_error() || status.is_server_error()) || !plain {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let error = if api {
+        let text = axum::body::to_bytes(body, FOREIGN_BODY_MAX_BYTES).await.unwrap_or_default();
+        let text = String::from_utf8_lossy(&text).trim().to_owned();
+        let message =
+            if text.is_empty() { status.canonical_reason().unwrap_or("error").to_owned() } else { text };
+        AppError::new(status, foreign_code(status), message)
+    } else {
+        AppError::new(status, foreign_code(status), foreign_page_message(status))
+    };
+    let mut rendered = if api { error.into_response() } else { error.into_page() };
+    parts.headers.remove(header::CONTENT_TYPE);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    for (name, value) in &parts.headers {
+        rendered.headers_mut().append(name, value.clone());
+    }
+    rendered
+}
+
+/// axum's rejections are a line or two; anything longer is cut.
+const FOREIGN_BODY_MAX_BYTES: usize = 4096;
+
+fn foreign_code(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        status if status.is_server_error() => "internal",
+        _ => "bad_request",
+    }
+}
+
+fn foreign_page_message(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND => "请检查网址是否正确。",
+        StatusCode::METHOD_NOT_ALLOWED => "这个网址不接受这种请求，请从页面上的链接或按钮进入。",
+        StatusCode::PAYLOAD_TOO_LARGE => "提交的内容过大。",
+        status if status.is_server_error() => "服务器出了点问题，请稍后再试。",
+        _ => "提交的内容格式有误，请返回上一页重新操作。",
+    }
+}
+
+/// Middleware: runs the request inside its span and logs the cause of an internal error there,
+/// once, whichever handler or extractor produced it. The query string stays out of the log
+/// (it can hold a resident's position).
+pub async fn log_internal_errors(request: Request, next: Next) -> Response {
+    let span = tracing::info_span!("request", method = %request.method(), path = %request.uri().path());
+    async move {
+        let mut response = next.run(request).await;
+        if let Some(InternalCause(cause)) = response.extensions_mut().remove::<InternalCause>() {
+            tracing::error!(status = response.status().as_u16(), error = %cause, "internal error");
+        }
+        response
+    }
+    .instrument(span)
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use axum::Router;
+    use axum::body::Body;
+    use axum::routing::get;
+    use tower::ServiceExt;
+    use tracing_subscriber::layer::SubscriberExt;
+
+    use super::*;
+
+    /// Counts error events and checks they happen inside the request span.
+    #[derive(Clone, Default)]
+    struct ErrorEvents(Arc<AtomicUsize>, Arc<AtomicUsize>);
+
+    impl<S> tracing_subscriber::Layer<S> for ErrorEvents
+    where
+        S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+    {
+        fn on_event(&self, event: &tracing::Event<'_>, context: tracing_subscriber::layer::Context<'_, S>) {
+            if *event.metadata().level() == tracing::Level::ERROR {
+                self.0.fetch_add(1, Ordering::SeqCst);
+                let in_request = context
+                    .event_scope(event)
+                    .is_some_and(|mut scope| scope.any(|span| span.name() == "request"));
+                if in_request {
+                    self.1.fetch_add(1, Ordering::SeqCst);
+                }
+            }
+        }
+    }
+
+    async fn failing_page() -> PageResult<&'static str> {
+        let text = std::fs::read_to_string("/nonexistent/disk on fire")?;
+        Ok(text.leak())
+    }
+
+    async fn failing_api() -> AppResult<&'static str> {
+        let number: u8 = serde_json::from_str("x")?;
+        Ok(if number > 0 { "some" } else { "none" })
+    }
+
+    async fn bad_input() -> AppResult<&'static str> {
+        Err(AppError::bad_request("invalid_parameter", "nope"))
+    }
+
+    #[tokio::test]
+    async fn internal_errors_are_logged_once_inside_the_request_span_and_never_shown() {
+        let events = ErrorEvents::default();
+        let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(events.clone()));
+        let app = Router::new()
+            .route("/page", get(failing_page))
+            .route("/api", get(failing_api))
+            .route("/bad", get(bad_input))
+            .layer(axum::middleware::from_fn(log_internal_errors));
+        for (uri, content_type, logged) in
+            [("/page", "text/html", 1), ("/api", "application/json", 2), ("/bad", "application/json", 2)]
+        {
+            let response = app.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+            let expected = if uri == "/bad" { 400 } else { 500 };
+            assert_eq!(response.status().as_u16(), expected, "{uri}");
+            let got = response.headers()["content-type"].to_str().unwrap().to_owned();
+            assert!(got.starts_with(content_type), "{uri}: {got}");
+            assert!(response.extensions().get::<InternalCause>().is_none(), "{uri}: cause left in");
+            let body = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+            let body = String::from_utf8_lossy(&body);
+            assert!(!body.contains("disk on fire") && !body.contains("expected value"), "{uri}: {body}");
+            assert_eq!(events.0.load(Ordering::SeqCst), logged, "{uri}: error events");
+            assert_eq!(events.1.load(Ordering::SeqCst), logged, "{uri}: logged inside the span");
+        }
     }
 }

@@ -9,7 +9,7 @@ use crate::config::{CoverageArgs, check_cell_m};
 use crate::coverage::{Coverage, Grid};
 use crate::db::Db;
 use crate::locator::index::PointIndex;
-use crate::locator::travel::Mode;
+use crate::locator::travel::{CIRCLE_MINUTES, Mode};
 use crate::web::geojson;
 use crate::web::map::{MapSettings, TileSource};
 
@@ -51,15 +51,17 @@ fn per_mode_path(output: &Path, mode: Mode) -> PathBuf {
 fn print_table(coverage: &Coverage, mode: Mode) {
     let s = coverage.summary(mode);
     println!(
-        "\n{mode}: standard {:.1} km straight line; district {:.1} km²; within the standard {:.1}%; within 15 minutes {:.1}%; \
+        "\n{mode}: standard {:.1} km straight line; district {:.1} km²; within the standard {:.1}%; within {} minutes {:.1}%; \
          uncertain (nearest point is a town-centre estimate) {:.1} km²",
         s.standard_radius_m / 1000.0,
         s.area_km2,
         s.standard_share * 100.0,
+        CIRCLE_MINUTES,
         s.within_15_share * 100.0,
         s.uncertain_area_km2
     );
-    println!("{:<12} {:>10} {:>12} {:>12}", "town", "area km²", "standard %", "15 min %");
+    let within_heading = format!("{CIRCLE_MINUTES} min %");
+    println!("{:<12} {:>10} {:>12} {:>12}", "town", "area km²", "standard %", within_heading);
     for town in &s.towns {
         println!(
             "{:<12} {:>10.1} {:>12.1} {:>12.1}",

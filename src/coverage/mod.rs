@@ -25,7 +25,7 @@ pub use grid::Grid;
 
 use crate::domain::LonLat;
 use crate::locator::index::PointIndex;
-use crate::locator::travel::{Mode, TravelModel};
+use crate::locator::travel::{CIRCLE_MINUTES, Mode, TravelModel};
 
 /// Default cell side, metres.
 pub const DEFAULT_CELL_M: f64 = 100.0;
@@ -55,7 +55,8 @@ pub struct ModeSummary {
     pub standard_area_km2: f64,
     /// `standard_area_km2 / area_km2`, 0-1.
     pub standard_share: f64,
-    /// Area within 15 minutes by the travel model.
+    /// Area within [`CIRCLE_MINUTES`] by the travel model (the API's field names say 15, the
+    /// standard's figure).
     pub within_15_area_km2: f64,
     /// `within_15_area_km2 / area_km2`, 0-1.
     pub within_15_share: f64,
@@ -134,7 +135,7 @@ impl Coverage {
             };
             let point = &points[slot as usize];
             let meets = distance_m <= mode.standard_radius_m();
-            let within = self.model.estimate(mode, distance_m).travel_minutes <= 15.0;
+            let within = self.model.estimate(mode, distance_m).travel_minutes <= CIRCLE_MINUTES;
             total.add(area, meets, within);
             towns.entry(point.record.town_code.as_str()).or_default().add(area, meets, within);
             if point.record.location_quality.is_estimate() {

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::domain::datum::is_in_china_rectangle;
 use crate::domain::{Datum, LonLat};
 use crate::locator::index::PointIndex;
-use crate::locator::travel::{Mode, TravelModel};
+use crate::locator::travel::{CIRCLE_MINUTES, Mode, TravelModel};
 use crate::points::csv_file::RowError;
 
 /// Most places one upload may hold.
@@ -161,7 +161,7 @@ pub fn place_summary(index: &PointIndex, model: &TravelModel, places: &[Place], 
         let Some(hit) = index.nearest(place.location, 1).into_iter().next() else { continue };
         let estimate = model.estimate(mode, hit.distance_m);
         let weight = place.weight(by_population);
-        let within_15 = estimate.travel_minutes <= 15.0;
+        let within_15 = estimate.travel_minutes <= CIRCLE_MINUTES;
         total += weight;
         standard += if estimate.meets_standard { weight } else { 0.0 };
         within += if within_15 { weight } else { 0.0 };

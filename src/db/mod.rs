@@ -59,3 +59,41 @@ impl Db {
         self.pool.close().await;
     }
 }
+
+/// The field names of a struct that derives `Deserialize`, in declaration order: the list its
+/// derive hands to `deserialize_struct`, recorded by a deserializer that stops there. Lets a
+/// query ask for a row type's columns in its field order without a second list to keep in
+/// step. (A struct with `#[serde(flatten)]` fields deserializes as a map: empty here.)
+fn field_names<'de, T: serde::Deserialize<'de>>() -> &'static [&'static str] {
+    use serde::de::{self, Visitor, value::Error};
+
+    struct Recorder(&'static [&'static str]);
+
+    impl<'de> de::Deserializer<'de> for &mut Recorder {
+        type Error = Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, Error> {
+            Err(de::Error::custom("not a struct"))
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            fields: &'static [&'static str],
+            _visitor: V,
+        ) -> Result<V::Value, Error> {
+            self.0 = fields;
+            Err(de::Error::custom("fields recorded"))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+
+    let mut recorder = Recorder(&[]);
+    let _stopped = T::deserialize(&mut recorder);
+    recorder.0
+}

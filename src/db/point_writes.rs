@@ -6,7 +6,8 @@ use sqlx::{Sqlite, Transaction};
 
 use super::Db;
 use super::points::DbError;
-use crate::domain::history::{HistoryAction, PointSnapshot, differing_fields};
+use crate::domain::fields::differing_fields;
+use crate::domain::history::{HistoryAction, PointSnapshot};
 use crate::domain::{PointCode, PointRecord, ServicePoint};
 
 /// Why a change was not made.

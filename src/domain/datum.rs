@@ -7,6 +7,7 @@
 
 use std::f64::consts::PI;
 use std::fmt;
+use std::ops::RangeInclusive;
 use std::str::FromStr;
 
 use serde::Serialize;
@@ -96,10 +97,23 @@ const BD_X_PI: f64 = PI * 3000.0 / 180.0;
 const INVERSE_TOLERANCE_DEG: f64 = 1e-8;
 const INVERSE_MAX_STEPS: usize = 30;
 
-/// The rough rectangle inside which GCJ-02 differs from WGS-84 (the bound every public
-/// implementation uses).
+/// The longitudes of China's rectangle: the rough rectangle inside which GCJ-02 differs from
+/// WGS-84 (the bound every public implementation uses), and what every check of imported,
+/// uploaded or pasted coordinates means by "in China".
+///
+/// # Units
+/// Degrees.
+pub const CHINA_LON_DEG: RangeInclusive<f64> = 72.004..=137.8347;
+/// The latitudes of China's rectangle (see [`CHINA_LON_DEG`]). All below its longitudes, so
+/// inside China a pair of numbers can be told apart as longitude and latitude.
+///
+/// # Units
+/// Degrees.
+pub const CHINA_LAT_DEG: RangeInclusive<f64> = 0.8293..=55.8271;
+
+/// Whether `position` is inside China's rectangle ([`CHINA_LON_DEG`], [`CHINA_LAT_DEG`]).
 pub fn is_in_china_rectangle(position: LonLat) -> bool {
-    (72.004..=137.8347).contains(&position.lon()) && (0.8293..=55.8271).contains(&position.lat())
+    CHINA_LON_DEG.contains(&position.lon()) && CHINA_LAT_DEG.contains(&position.lat())
 }
 
 fn transform_lat(x: f64, y: f64) -> f64 {

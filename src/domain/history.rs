@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::fields::{FieldValue, PointField, PointState};
 use super::point::named_enum;
 use super::{PointRecord, ServicePoint};
 
@@ -55,71 +56,31 @@ pub struct HistoryEntry {
     pub new: PointSnapshot,
 }
 
-/// One field that a change altered, as text for people.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldChange {
-    pub field: String,
-    pub old: String,
-    pub new: String,
+/// One field that a change altered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldChange<'a> {
+    pub field: PointField,
+    /// `None` when the point was added.
+    pub old: Option<FieldValue<'a>>,
+    pub new: FieldValue<'a>,
 }
 
 impl HistoryEntry {
-    /// The fields that differ between `old` and `new`.
-    pub fn changes(&self) -> Vec<FieldChange> {
-        let new = snapshot_fields(&self.new);
-        let old = self.old.as_ref().map(snapshot_fields).unwrap_or_default();
-        new.into_iter()
-            .filter_map(|(field, new_value)| {
-                let old_value =
-                    old.iter().find(|(name, _)| *name == field).map(|(_, v)| v.clone()).unwrap_or_default();
-                (old_value != new_value).then_some(FieldChange { field, old: old_value, new: new_value })
+    /// The fields that differ between `old` and `new`; for an added point, the fields it was
+    /// added with.
+    pub fn changes(&self) -> Vec<FieldChange<'_>> {
+        let new = PointState::from(&self.new);
+        let old = self.old.as_ref().map(PointState::from);
+        PointField::ALL
+            .into_iter()
+            .filter_map(|field| {
+                let (old, new) = (old.map(|old| field.value_of(old)), field.value_of(new));
+                let changed = match old {
+                    Some(old) => old != new,
+                    None => !new.is_empty(),
+                };
+                changed.then_some(FieldChange { field, old, new })
             })
             .collect()
     }
-}
-
-/// The fields of a snapshot, flattened to (name, text); the location as "lon, lat".
-fn snapshot_fields(snapshot: &PointSnapshot) -> Vec<(String, String)> {
-    let value = serde_json::to_value(snapshot).unwrap_or_default();
-    let Some(object) = value.as_object() else { return Vec::new() };
-    object
-        .iter()
-        .map(|(name, value)| {
-            let text = match value {
-                serde_json::Value::Null => String::new(),
-                serde_json::Value::String(text) => text.clone(),
-                serde_json::Value::Object(location) => format!(
-                    "{:.6}, {:.6}",
-                    location.get("lon").and_then(|v| v.as_f64()).unwrap_or_default(),
-                    location.get("lat").and_then(|v| v.as_f64()).unwrap_or_default()
-                ),
-                other => other.to_string(),
-            };
-            (name.clone(), text)
-        })
-        .collect()
-}
-
-/// The fields in which a stored point differs from a record (an import row or a form), by name;
-/// empty when they agree. A retired point differs from any record (importing it revives it).
-pub fn differing_fields(current: &ServicePoint, record: &PointRecord) -> Vec<&'static str> {
-    let (a, b) = (&current.record, record);
-    let mut fields = Vec::new();
-    let mut check = |differs: bool, name: &'static str| {
-        if differs {
-            fields.push(name);
-        }
-    };
-    check(a.name != b.name, "name");
-    check(a.town_code != b.town_code || a.town != b.town, "town");
-    check(a.kind != b.kind, "kind");
-    check(a.address != b.address, "address");
-    check(a.phone != b.phone, "phone");
-    check(a.hours != b.hours, "hours");
-    check(a.location != b.location, "location");
-    check(a.location_quality != b.location_quality, "location_quality");
-    check(a.source != b.source, "source");
-    check(a.area_type != b.area_type, "area_type");
-    check(!current.active, "active");
-    fields
 }

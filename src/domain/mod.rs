@@ -1,6 +1,7 @@
 //! Domain types, parsed once at the edge: positions, datums, service points.
 
 pub mod datum;
+pub mod fields;
 pub mod history;
 pub mod lonlat;
 pub mod paste;

@@ -1,7 +1,9 @@
 //! Coordinates pasted from a map app: `121.26,28.64` (Amap, Tencent: lng,lat),
 //! `28.64,121.26` (Baidu's and Google's lat,lng), with spaces, full-width commas or brackets.
-//! Inside China the order can always be told apart (latitudes stay below 54°, longitudes above
-//! 73°); when it cannot, the paste is refused rather than guessed.
+//! Inside China's rectangle the order can always be told apart (its latitudes all lie below its
+//! longitudes); when it cannot, the paste is refused rather than guessed.
+
+use super::datum::{CHINA_LAT_DEG, CHINA_LON_DEG};
 
 /// Longitude and latitude read from pasted text, in the order the text's numbers say.
 pub fn parse_pasted(text: &str) -> Result<(f64, f64), String> {
@@ -22,8 +24,8 @@ pub fn parse_pasted(text: &str) -> Result<(f64, f64), String> {
     if !(a.is_finite() && b.is_finite()) {
         return Err("坐标必须是有限的数字".into());
     }
-    let china_lon = |v: f64| (73.0..=136.0).contains(&v);
-    let china_lat = |v: f64| (3.0..=54.0).contains(&v);
+    let china_lon = |v: f64| CHINA_LON_DEG.contains(&v);
+    let china_lat = |v: f64| CHINA_LAT_DEG.contains(&v);
     match (china_lon(a) && china_lat(b), china_lat(a) && china_lon(b)) {
         (true, false) => Ok((a, b)),
         (false, true) => Ok((b, a)),
@@ -52,5 +54,13 @@ mod tests {
         assert!(parse_pasted("121.26").unwrap_err().contains("两个数字"));
         assert!(parse_pasted("abc,28").unwrap_err().contains("不是数字"));
         assert!(parse_pasted("1,2,3").is_err());
+    }
+
+    #[test]
+    fn the_rectangles_latitudes_cannot_be_taken_for_its_longitudes() {
+        assert!(CHINA_LAT_DEG.end() < CHINA_LON_DEG.start());
+        let (lon, lat) = (CHINA_LON_DEG.start() + 0.5, CHINA_LAT_DEG.end() - 0.5);
+        assert_eq!(parse_pasted(&format!("{lat},{lon}")), Ok((lon, lat)));
+        assert!(parse_pasted(&format!("{},{lat}", CHINA_LON_DEG.end() + 1.0)).is_err());
     }
 }

@@ -42,6 +42,14 @@ impl Default for Mode {
     }
 }
 
+/// The circle's time budget: the provincial standard calls each mode's radius "15 minutes",
+/// the residents' pages look for points within it, and coverage counts what the travel model
+/// reaches within it. Every page, check and message reads it from here.
+///
+/// # Units
+/// Minutes.
+pub const CIRCLE_MINUTES: f64 = 15.0;
+
 impl Mode {
     /// The provincial standard's service radius for this mode (straight line), as quoted in
     /// Zhejiang county work plans: urban walking 15 min = 1.2 km, rural cycling 15 min = 2.0 km,
@@ -164,9 +172,9 @@ mod tests {
     fn estimate_and_reach_agree() {
         let model = TravelModel::default();
         for mode in Mode::ALL.iter().copied() {
-            let reach_m = model.reach_m(mode, 15.0);
+            let reach_m = model.reach_m(mode, CIRCLE_MINUTES);
             let at_reach = model.estimate(mode, reach_m);
-            assert!((at_reach.travel_minutes - 15.0).abs() < 1e-9);
+            assert!((at_reach.travel_minutes - CIRCLE_MINUTES).abs() < 1e-9);
         }
     }
 

@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
@@ -12,11 +12,12 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::extract::{ApiPath, ApiQuery};
 use super::openapi::{ApiDoc, BadRequest, InternalError, NotFound, PointFeature, PointFeatureCollection};
-use super::params::{ApiQuery, OriginParams, parse_limit, parse_minutes, parse_mode, parse_text_filter};
+use super::params::{OriginParams, parse_limit, parse_minutes, parse_mode, parse_text_filter};
 use crate::app::AppState;
 use crate::domain::{AreaType, LocationQuality, LonLat, PointCode, PointFilter};
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::locator::travel::{Mode, standard_mode};
 use crate::locator::{self, Candidate, Trip};
 use crate::web::geojson;
@@ -77,7 +78,7 @@ struct PointsFilter {
 async fn list_points(
     State(state): State<AppState>,
     ApiQuery(filter): ApiQuery<PointsFilter>,
-) -> Result<Response, AppError> {
+) -> AppResult<Response> {
     let filter = PointFilter {
         town: parse_text_filter("town", filter.town.as_deref())?,
         text: parse_text_filter("q", filter.q.as_deref())?,
@@ -85,7 +86,7 @@ async fn list_points(
     };
     let index = state.index();
     let points = index.points().iter().map(|point| &**point).filter(|point| filter.matches(point));
-    Ok(geojson::response(geojson::point_collection(points)))
+    geojson::response(geojson::point_collection(points))
 }
 
 /// One active service point as a GeoJSON Feature.
@@ -101,13 +102,13 @@ async fn list_points(
         (status = 500, response = InternalError),
     )
 )]
-async fn get_point(State(state): State<AppState>, Path(code): Path<String>) -> Result<Response, AppError> {
+async fn get_point(State(state): State<AppState>, ApiPath(code): ApiPath<String>) -> AppResult<Response> {
     let code = PointCode::parse(&code).map_err(|reason| AppError::bad_request("invalid_code", reason))?;
     let index = state.index();
     let point = index
         .get(code.as_str())
         .ok_or_else(|| AppError::not_found(format!("no active service point has code {code}")))?;
-    Ok(geojson::response(geojson::point_feature(point)))
+    geojson::response(geojson::point_feature(point))
 }
 
 /// `/nearest` and `/reachable`'s query; the origin's parameters are documented by
@@ -233,7 +234,7 @@ impl<'a> From<&Candidate<'a>> for NearestResult<'a> {
 }
 
 impl NearestParams {
-    fn trip(&self) -> Result<Trip, AppError> {
+    fn trip(&self) -> AppResult<Trip> {
         Ok(Trip {
             origin: self.origin.parse()?,
             mode: parse_mode(self.mode.as_deref())?,
@@ -259,12 +260,12 @@ impl NearestParams {
 async fn nearest_points(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<NearestParams>,
-) -> Result<Response, AppError> {
+) -> AppResult<Response> {
     let trip = params.trip()?;
     let limit = parse_limit(params.limit.as_deref(), 5, MAX_NEAREST)?;
     let index = state.index();
     let candidates = locator::nearest(&index, &state.travel, trip, limit);
-    Ok(json_response(&NearestResponse::new(trip, &candidates, None)))
+    json_response(&NearestResponse::new(trip, &candidates, None))
 }
 
 /// Every service point within `minutes` by `mode`, nearest first.
@@ -283,14 +284,14 @@ async fn nearest_points(
 async fn reachable_points(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<NearestParams>,
-) -> Result<Response, AppError> {
+) -> AppResult<Response> {
     let trip = params.trip()?;
     let limit = parse_limit(params.limit.as_deref(), MAX_REACHABLE, MAX_REACHABLE)?;
     let index = state.index();
     let mut candidates = locator::reachable(&index, &state.travel, trip);
     let truncated = candidates.len() > limit;
     candidates.truncate(limit);
-    Ok(json_response(&NearestResponse::new(trip, &candidates, Some(truncated))))
+    json_response(&NearestResponse::new(trip, &candidates, Some(truncated)))
 }
 
 impl<'a> NearestResponse<'a> {
@@ -324,12 +325,10 @@ async fn openapi() -> Json<&'static utoipa::openapi::OpenApi> {
 
 /// Serializes JSON into a buffer sized for a typical answer (a few kB), so the hottest endpoint
 /// does not grow its buffer from 128 bytes (`axum::Json`'s start) by repeated copies.
-fn json_response<T: Serialize>(body: &T) -> Response {
+fn json_response<T: Serialize>(body: &T) -> AppResult<Response> {
     let mut json = Vec::with_capacity(4096);
-    match serde_json::to_writer(&mut json, body) {
-        Ok(()) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
-        Err(error) => AppError::internal(&error).into_response(),
-    }
+    serde_json::to_writer(&mut json, body)?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
 }
 
 fn round_to(value: f64, decimals: i32) -> f64 {

@@ -9,12 +9,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
 
+use super::extract::ApiQuery;
 use super::openapi::{BadRequest, GapFeatureCollection, InternalError};
-use super::params::{ApiQuery, parse_mode};
+use super::params::parse_mode;
 use crate::app::AppState;
 use crate::coverage::ModeSummary;
 use crate::coverage::places::PlaceSummary;
-use crate::error::AppError;
+use crate::error::AppResult;
 use crate::locator::travel::Mode;
 use crate::views::{PageContext, coverage_page};
 use crate::web::geojson;
@@ -114,7 +115,7 @@ impl From<&PlaceSummary> for PlaceTotals {
 pub async fn coverage_figures(
     State(state): State<AppState>,
     ApiQuery(param): ApiQuery<ModeParam>,
-) -> Result<Json<CoverageResponse>, AppError> {
+) -> AppResult<Json<CoverageResponse>> {
     let modes = match param.mode.as_deref().filter(|m| !m.is_empty()) {
         Some(_) => vec![parse_mode(param.mode.as_deref())?],
         None => Mode::ALL.to_vec(),
@@ -148,10 +149,10 @@ pub async fn coverage_figures(
 pub async fn coverage_gaps(
     State(state): State<AppState>,
     ApiQuery(param): ApiQuery<ModeParam>,
-) -> Result<Response, AppError> {
+) -> AppResult<Response> {
     let mode = parse_mode(param.mode.as_deref())?;
     let coverage = state.current_coverage().await;
-    Ok(geojson::response(geojson::coverage_gaps(&coverage, mode)))
+    geojson::response(geojson::coverage_gaps(&coverage, mode))
 }
 
 /// The residents' summary: the share of each town within the standard, per mode.

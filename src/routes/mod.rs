@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod api;
 pub mod coverage;
+pub mod extract;
 pub mod openapi;
 pub mod pages;
 pub mod params;

@@ -2,7 +2,7 @@
 //! larger-text switch. Every page works without JavaScript; app.js enhances them.
 
 use axum::Router;
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -11,12 +11,13 @@ use axum_extra::extract::cookie::CookieJar;
 use maud::Markup;
 use serde::{Deserialize, Serialize};
 
-use super::params::{ApiQuery, OriginParams, local_path, parse_mode};
+use super::extract::{ApiQuery, PagePath};
+use super::params::{OriginParams, local_path, parse_mode};
 use crate::app::AppState;
 use crate::domain::{PointCode, PointFilter, ServicePoint};
 use crate::error::AppError;
 use crate::locator::index::PointIndex;
-use crate::locator::travel::Mode;
+use crate::locator::travel::{CIRCLE_MINUTES, Mode};
 use crate::locator::{self, Trip};
 use crate::views::locator_page::{self, Panel, Results, SearchForm};
 use crate::views::{PageContext, point_page};
@@ -166,7 +167,7 @@ fn answer<'a>(
         return Ok(welcome(index));
     };
 
-    let trip = Trip { origin, mode, minutes: 15.0 };
+    let trip = Trip { origin, mode, minutes: CIRCLE_MINUTES };
     Ok(Panel::Results(Results {
         trip,
         origin_on_map: state.map.to_display(origin),
@@ -212,7 +213,7 @@ fn coordinate_problem(error: &AppError) -> &'static str {
 async fn point_page(
     State(state): State<AppState>,
     context: PageContext,
-    Path(code): Path<String>,
+    PagePath(code): PagePath<String>,
 ) -> Response {
     let index = state.index();
     match PointCode::parse(&code).ok().and_then(|code| index.get(code.as_str())) {

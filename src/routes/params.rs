@@ -1,28 +1,11 @@
 //! Query-string parsing for the API: every parameter arrives as text and is turned into a typed
 //! value here, with an error that names the parameter and says what was wrong.
 
-use axum::extract::{FromRequestParts, Query};
-use axum::http::request::Parts;
-use serde::de::DeserializeOwned;
 use utoipa::IntoParams;
 
 use crate::domain::{Datum, LonLat};
 use crate::error::AppError;
-use crate::locator::travel::Mode;
-
-/// `Query<T>` whose rejections are our JSON error, not axum's plain text.
-pub struct ApiQuery<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
-        match Query::<T>::from_request_parts(parts, state).await {
-            Ok(Query(value)) => Ok(Self(value)),
-            Err(rejection) => Err(AppError::bad_request("invalid_query", rejection.body_text())),
-        }
-    }
-}
+use crate::locator::travel::{CIRCLE_MINUTES, Mode};
 
 /// `?lat=&lon=&crs=`, all as written by the client.
 #[derive(Debug, Default, serde::Deserialize, IntoParams)]
@@ -70,10 +53,10 @@ pub fn parse_mode(raw: Option<&str>) -> Result<Mode, AppError> {
     }
 }
 
-/// `minutes=`, default 15, a number from 1 to 120.
+/// `minutes=`, default [`CIRCLE_MINUTES`], a number from 1 to 120.
 pub fn parse_minutes(raw: Option<&str>) -> Result<f64, AppError> {
     let Some(minutes) = optional_number("minutes", raw)? else {
-        return Ok(15.0);
+        return Ok(CIRCLE_MINUTES);
     };
     if (1.0..=120.0).contains(&minutes) {
         Ok(minutes)

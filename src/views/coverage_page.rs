@@ -5,6 +5,7 @@ use maud::{Markup, html};
 use super::format;
 use super::layout::{PageContext, layout};
 use crate::coverage::ModeSummary;
+use crate::domain::AreaType;
 
 fn percent(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
@@ -15,9 +16,9 @@ pub fn coverage_page(context: &PageContext, summaries: &[ModeSummary]) -> Markup
         "服务圈覆盖情况",
         context,
         html! {
-            h1 { "15分钟服务圈覆盖情况" }
+            h1 { (format::circle()) "覆盖情况" }
             p {
-                "按省定标准（城区步行 1.2 公里、农村骑行 2 公里、偏远山区驾车 3 公里，均按直线距离），"
+                "按省定标准（" (AreaType::ALL.iter().map(|&area| format::area_radius(area)).collect::<Vec<_>>().join("、")) "，均按直线距离），"
                 "全区各处到最近公共法律服务点的覆盖比例（按面积计）。"
             }
             @if let Some(first) = summaries.first() {

@@ -60,7 +60,7 @@ pub fn layout(title: &str, context: &PageContext, body: Markup) -> Markup {
             body {
                 a.skip href="#content" { "跳到主要内容" }
                 header.site {
-                    a.brand href="/" { "黄岩区公共法律服务" span.sub { "15分钟服务圈" } }
+                    a.brand href="/" { "黄岩区公共法律服务" span.sub { (super::format::circle()) } }
                     form.text-size method="get" action="/text-size" {
                         input type="hidden" name="return_to" value=(context.return_to);
                         input type="hidden" name="large" value=(if context.large_text { "0" } else { "1" });

@@ -11,7 +11,7 @@ use serde::ser::Error as _;
 
 use crate::coverage::Coverage;
 use crate::domain::{LonLat, ServicePoint};
-use crate::error::AppError;
+use crate::error::AppResult;
 use crate::locator::travel::Mode;
 
 /// A point as a Feature: its code is the id (clients link it to `/api/v1/points/{code}`), its
@@ -31,10 +31,13 @@ pub fn point_feature(point: &ServicePoint) -> Result<Feature, serde_json::Error>
 pub fn point_collection<'a>(
     points: impl IntoIterator<Item = &'a ServicePoint>,
 ) -> Result<FeatureCollection, serde_json::Error> {
-    // Not `collect()`: the crate's `FromIterator` writes `"bbox": []` for an empty collection,
-    // which RFC 7946 does not allow.
-    let features = points.into_iter().map(point_feature).collect::<Result<_, _>>()?;
-    Ok(FeatureCollection { bbox: None, features, foreign_members: None })
+    Ok(collection(points.into_iter().map(point_feature).collect::<Result<_, _>>()?))
+}
+
+/// A collection without a bounding box. Not the crate's `collect()` or `FeatureCollection::new`:
+/// they write `"bbox": []` for an empty collection, which RFC 7946 does not allow.
+fn collection(features: Vec<Feature>) -> FeatureCollection {
+    FeatureCollection { bbox: None, features, foreign_members: None }
 }
 
 /// What a gap's Feature says besides its rectangle.
@@ -88,16 +91,14 @@ pub fn coverage_gaps(coverage: &Coverage, mode: Mode) -> Result<FeatureCollectio
         })
         .collect::<Result<Vec<_>, serde_json::Error>>()?;
     let summary = GapsSummary { mode, standard_radius_m: mode.standard_radius_m(), cell_m: grid.cell_m };
-    Ok(FeatureCollection { foreign_members: Some(object(&summary)?), ..FeatureCollection::new(features) })
+    Ok(FeatureCollection { foreign_members: Some(object(&summary)?), ..collection(features) })
 }
 
 /// GeoJSON as a response, `application/geo+json`; a `serde_json` error (none is expected) is
-/// answered as an internal error.
-pub fn response(geojson: Result<impl Into<GeoJson>, serde_json::Error>) -> Response {
-    match geojson.and_then(|geojson| serde_json::to_vec(&geojson.into())) {
-        Ok(json) => ([(header::CONTENT_TYPE, "application/geo+json")], json).into_response(),
-        Err(error) => AppError::internal(&error).into_response(),
-    }
+/// an internal error.
+pub fn response(geojson: Result<impl Into<GeoJson>, serde_json::Error>) -> AppResult<Response> {
+    let json = serde_json::to_vec(&geojson?.into())?;
+    Ok(([(header::CONTENT_TYPE, "application/geo+json")], json).into_response())
 }
 
 fn position(location: LonLat) -> [f64; 2] {

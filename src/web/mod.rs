@@ -1,5 +1,5 @@
 //! What the web layer needs besides its handlers (`routes`) and views: the static files, staff
-//! authentication and its cookies, and the pages' map settings.
+//! authentication and its cookies, the pages' map settings and the upload limits.
 
 /// Static files, compiled in and served under content-hashed names.
 pub mod assets;
@@ -13,3 +13,5 @@ pub mod geojson;
 pub mod hex;
 /// The pages' map: tile source and district outline in the tiles' datum.
 pub mod map;
+/// How much staff may upload.
+pub mod upload;

@@ -1,6 +1,7 @@
 //! The API against the real router and a real SQLite database loaded with the bundled data.
 
 mod coverage;
+mod error_shapes;
 mod errors;
 mod import;
 mod nearest;

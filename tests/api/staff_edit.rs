@@ -2,6 +2,8 @@
 //! and restore, retire and add, and the change reaching the public API at once.
 
 use axum::http::StatusCode;
+use legalmap::domain::fields::{FieldValue, PointField};
+use legalmap::domain::history::FieldChange;
 use legalmap::domain::staff::Role;
 use legalmap::domain::{Datum, LonLat};
 
@@ -194,11 +196,15 @@ async fn history_records_every_change_and_an_old_version_can_be_restored() {
     assert_eq!(actions, ["verify", "edit", "import"]);
     let edit = &history[1];
     assert_eq!((edit.changed_by.as_str(), edit.reason.as_deref(), edit.version), ("chen", Some("更名"), 2));
-    assert!(
-        edit.changes().iter().any(|c| c.field == "name" && c.old == "百花社区居委会" && c.new == "百花社区")
-    );
+    let name = |text| FieldValue::Text(Some(text));
+    let renamed =
+        FieldChange {
+            field: PointField::Name, old: Some(name("百花社区居委会")), new: name("百花社区")
+        };
+    assert_eq!(edit.changes(), [renamed]);
     let page = app.get_as(&session, &format!("{URI}/history")).await;
     assert!(page.body.contains("百花社区居委会") && page.body.contains("恢复到这一版"));
+    assert!(page.body.contains("<td>名称</td>"), "fields by their labels");
 
     let import_entry = history[2].id.to_string();
     let restore = post(

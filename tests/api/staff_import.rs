@@ -3,6 +3,8 @@
 
 use axum::http::StatusCode;
 use legalmap::domain::staff::Role;
+use legalmap::points::csv_file;
+use legalmap::web::upload::{MAX_UPLOAD_BYTES, max_upload_label};
 
 use crate::support::{Reply, Session, TestApp, multipart_body};
 
@@ -138,7 +140,7 @@ async fn a_gbk_file_from_excel_is_read_correctly() {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert!(reply.body.contains("GBK/GB18030"));
     assert!(reply.body.contains("修改 <strong class=\"changed\">1</strong>"));
-    assert!(reply.body.contains("331003001001 百花社区：name"));
+    assert!(reply.body.contains("331003001001 百花社区：名称"));
 
     let applied = confirm(&app, &session, &reply.body).await;
     assert!(applied.body.contains("修改 1 个"));
@@ -218,4 +220,51 @@ async fn an_edit_between_dry_run_and_apply_sends_the_importer_back_to_the_previe
     // The new preview carries the new fingerprint and applies.
     let again = confirm(&app, &session, &refused.body).await;
     assert!(again.body.contains("修改 1 个"), "{}", again.body);
+}
+
+/// The points as CSV, each row's source padded so the file is about `bytes` long.
+async fn padded_csv(app: &TestApp, bytes: usize) -> Vec<u8> {
+    let mut points = app.state.db.active_points().await.unwrap();
+    let per_row = bytes / points.len();
+    for point in &mut points {
+        // Chinese text, as an Excel user's notes would be: three bytes a character in UTF-8.
+        point.record.source = "据镇街核实".repeat(per_row / 15);
+    }
+    let mut csv = Vec::new();
+    csv_file::write_points(&mut csv, points.iter().map(|p| &p.record)).unwrap();
+    csv
+}
+
+#[tokio::test]
+async fn files_up_to_the_upload_limit_preview_and_apply_and_larger_ones_are_refused_saying_it() {
+    let app = TestApp::new().await;
+    let session = app.staff("chen", Role::Editor).await;
+    // Larger than axum's default 2 MB body limit, within ours.
+    let csv = padded_csv(&app, MAX_UPLOAD_BYTES * 3 / 5).await;
+    assert!(csv.len() > 2 * 1024 * 1024 && csv.len() < MAX_UPLOAD_BYTES, "{}", csv.len());
+    let dry_run = upload(&app, &session, &csv, false).await;
+    assert_eq!(dry_run.status, StatusCode::OK, "{}", &dry_run.body[..dry_run.body.len().min(2000)]);
+    assert!(dry_run.body.contains("修改 <strong class=\"changed\">346</strong>"));
+    // The confirmation posts the whole file back as a form.
+    let applied = app
+        .post_as(
+            Some(&session),
+            "/admin/import/apply",
+            &[
+                ("content", &previewed_content(&dry_run.body)),
+                ("fingerprint", &hidden(&dry_run.body, "fingerprint")),
+            ],
+        )
+        .await;
+    assert_eq!(applied.status, StatusCode::OK);
+    assert!(applied.body.contains("修改 346 个"), "{}", &applied.body[..applied.body.len().min(2000)]);
+
+    let limit = format!("最大 {}", max_upload_label());
+    for bytes in [MAX_UPLOAD_BYTES + 1024, MAX_UPLOAD_BYTES * 2] {
+        let refused = upload(&app, &session, &padded_csv(&app, bytes).await, false).await;
+        assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE, "{bytes}");
+        assert!(refused.body.contains(&limit), "{bytes}: {}", &refused.body[..refused.body.len().min(2000)]);
+    }
+    let page = app.get_as(&session, "/admin/import").await;
+    assert!(page.body.contains(&limit), "the import page states the limit");
 }

@@ -12,7 +12,7 @@ use super::upload::CsrfUpload;
 use crate::app::AppState;
 use crate::coverage::places::{Place, read_places};
 use crate::coverage::sites::{Demand, MAX_SITES};
-use crate::error::PageError;
+use crate::error::PageResult;
 use crate::locator::travel::Mode;
 use crate::routes::params::parse_mode;
 use crate::views::admin::{self, CoverageView};
@@ -34,7 +34,7 @@ pub async fn coverage_page(
     State(state): State<AppState>,
     staff: Staff,
     params: Result<Query<CoverageParams>, QueryRejection>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let params = params.map(|Query(p)| p).unwrap_or_default();
     render(&state, &staff, &params, None, StatusCode::OK).await
 }
@@ -45,7 +45,7 @@ async fn render(
     params: &CoverageParams,
     problems: Option<Vec<String>>,
     status: StatusCode,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let (mode, k) = mode_and_k(params);
     let coverage = state.current_coverage().await;
     let places: Vec<Place> = state.db.places().await?;
@@ -90,7 +90,7 @@ pub async fn cells_png(
 
 /// Replaces the residential places with an uploaded CSV (`name,lon,lat,datum[,population]`);
 /// a file with any bad row stores nothing and lists every problem.
-pub async fn upload_places(State(state): State<AppState>, upload: CsrfUpload) -> Result<Response, PageError> {
+pub async fn upload_places(State(state): State<AppState>, upload: CsrfUpload) -> PageResult<Response> {
     let CsrfUpload { staff, csv, .. } = upload;
     let params = CoverageParams::default();
     let refuse =

@@ -9,24 +9,21 @@ use super::upload::CsrfUpload;
 use super::{CsrfForm, Staff};
 use crate::app::AppState;
 use crate::db::point_writes::Change;
-use crate::domain::history::differing_fields;
+use crate::domain::fields::{PointField, differing_fields};
 use crate::domain::{PointRecord, ServicePoint};
-use crate::error::{AppError, PageError};
+use crate::error::PageResult;
 use crate::points::csv_file::{self, RowError};
 use crate::views::admin::{self, ImportPreview};
 use crate::web::geojson;
 use crate::web::hex::hex;
 use sha2::{Digest, Sha256};
 
-/// Largest upload accepted, bytes (the district's list is about 140 KB).
-pub(super) const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
-
 pub async fn import_page(staff: Staff) -> Response {
     admin::import_page(&staff, None).into_response()
 }
 
 /// Reads the upload and shows what applying it would do; changes nothing.
-pub async fn dry_run(State(state): State<AppState>, upload: CsrfUpload) -> Result<Response, PageError> {
+pub async fn dry_run(State(state): State<AppState>, upload: CsrfUpload) -> PageResult<Response> {
     let retire_missing = upload.field("retire_missing").is_some();
     let CsrfUpload { staff, csv, .. } = upload;
     match csv {
@@ -55,7 +52,7 @@ async fn preview(
     encoding: &str,
     retire_missing: bool,
     notice: Option<&str>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let parsed = csv_file::read_points(text.as_bytes());
     let current = state.db.all_points().await?;
     let (records, errors): (Vec<PointRecord>, Vec<RowError>) = match parsed {
@@ -83,7 +80,7 @@ async fn preview(
 /// What an import would do.
 struct Plan<'a> {
     added: Vec<&'a PointRecord>,
-    changed: Vec<(&'a PointRecord, Vec<&'static str>)>,
+    changed: Vec<(&'a PointRecord, Vec<PointField>)>,
     retired: Vec<&'a ServicePoint>,
     unchanged: usize,
 }
@@ -123,7 +120,7 @@ pub struct ApplyForm {
 pub async fn apply(
     State(state): State<AppState>,
     CsrfForm { staff, form }: CsrfForm<ApplyForm>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let text = form.content.unwrap_or_default();
     let retire_missing = form.retire_missing.as_deref() == Some("1");
     let records = match csv_file::read_points(text.as_bytes()) {
@@ -144,10 +141,10 @@ pub async fn apply(
 }
 
 /// The active points as CSV, UTF-8 with a byte-order mark so Excel reads the Chinese right.
-pub async fn export_csv(State(state): State<AppState>, _staff: Staff) -> Result<Response, AppError> {
+pub async fn export_csv(State(state): State<AppState>, _staff: Staff) -> PageResult<Response> {
     let points = state.db.active_points().await?;
     let mut csv = b"\xEF\xBB\xBF".to_vec();
-    csv_file::write_points(&mut csv, points.iter().map(|p| &p.record)).map_err(|e| AppError::internal(&e))?;
+    csv_file::write_points(&mut csv, points.iter().map(|p| &p.record))?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -159,8 +156,8 @@ pub async fn export_csv(State(state): State<AppState>, _staff: Staff) -> Result<
 }
 
 /// The active points as GeoJSON (WGS-84).
-pub async fn export_geojson(State(state): State<AppState>, _staff: Staff) -> Result<Response, AppError> {
+pub async fn export_geojson(State(state): State<AppState>, _staff: Staff) -> PageResult<Response> {
     let points = state.db.active_points().await?;
     let attachment = [(header::CONTENT_DISPOSITION, "attachment; filename=\"legalmap-points.geojson\"")];
-    Ok((attachment, geojson::response(geojson::point_collection(&points))).into_response())
+    Ok((attachment, geojson::response(geojson::point_collection(&points))?).into_response())
 }

@@ -86,8 +86,11 @@ pub async fn log_in(
 
     let attempts = state.db.record_login_attempt(&username, &address, now, now - FAILURE_WINDOW_SECS).await?;
     if attempts.for_username > MAX_FAILURES_PER_ACCOUNT || attempts.from_address > MAX_FAILURES_PER_ADDRESS {
-        let message = "登录失败次数过多，请 15 分钟后再试。如忘记密码，请联系管理员重置。";
-        return Ok(login_form(&state, &next, Some(message), StatusCode::TOO_MANY_REQUESTS));
+        let message = format!(
+            "登录失败次数过多，请 {} 分钟后再试。如忘记密码，请联系管理员重置。",
+            FAILURE_WINDOW_SECS / 60
+        );
+        return Ok(login_form(&state, &next, Some(&message), StatusCode::TOO_MANY_REQUESTS));
     }
 
     let account = state.db.user_for_login(&username).await?;

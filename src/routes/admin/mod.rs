@@ -13,6 +13,7 @@ mod upload;
 mod users;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 pub use session::{CsrfForm, require};
@@ -20,6 +21,7 @@ pub use session::{CsrfForm, require};
 pub use crate::domain::staff::Staff;
 
 use crate::app::AppState;
+use crate::web::upload::MAX_APPLY_BODY_BYTES;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -37,7 +39,7 @@ pub fn router() -> Router<AppState> {
         .route("/users/{id}/disabled", post(users::set_disabled))
         .route("/users/{id}/password", post(users::reset_password))
         .route("/import", get(import::import_page).post(import::dry_run).layer(upload::body_limit()))
-        .route("/import/apply", post(import::apply))
+        .route("/import/apply", post(import::apply).layer(DefaultBodyLimit::max(MAX_APPLY_BODY_BYTES)))
         .route("/export.csv", get(import::export_csv))
         .route("/export.geojson", get(import::export_geojson))
         .route("/coverage", get(coverage::coverage_page))

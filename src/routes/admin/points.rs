@@ -1,8 +1,7 @@
 //! Staff pages for points: the list, editing (with preview and conflict handling), adding,
 //! verifying, retiring, history and restore. Every saved change swaps a new index in at once.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -11,8 +10,9 @@ use super::{CsrfForm, Staff};
 use crate::app::AppState;
 use crate::db::point_writes::{Change, WriteError};
 use crate::domain::{PointCode, PointFilter, ServicePoint};
-use crate::error::{AppError, PageError};
+use crate::error::{AppError, PageResult};
 use crate::points::form::{Draft, FormContext, PointForm};
+use crate::routes::extract::{PagePath, PageQuery};
 use crate::views::admin::{self, EditView};
 use maud::Markup;
 
@@ -53,9 +53,8 @@ impl ListParams {
 pub async fn list_points(
     State(state): State<AppState>,
     staff: Staff,
-    params: Result<Query<ListParams>, QueryRejection>,
-) -> Result<Response, AppError> {
-    let params = params.map(|Query(params)| params).unwrap_or_default();
+    PageQuery(params): PageQuery<ListParams>,
+) -> PageResult<Response> {
     let points = state.db.all_points().await?;
     let filter = params.filter(state.db.timestamp_days_ago(7).await?);
     Ok(admin::points_page(&staff, &points, &filter).into_response())
@@ -95,7 +94,7 @@ fn render_edit(
     })
 }
 
-async fn load(state: &AppState, code: &str) -> Result<ServicePoint, PageError> {
+async fn load(state: &AppState, code: &str) -> PageResult<ServicePoint> {
     let not_found = || AppError::not_found("没有这个服务点。").into();
     let code = PointCode::parse(code).map_err(|_| not_found())?;
     state.db.point(&code).await?.ok_or_else(not_found)
@@ -112,8 +111,8 @@ fn check_form(state: &AppState, form: &PointForm, existing: Option<&ServicePoint
 pub async fn edit_page(
     State(state): State<AppState>,
     staff: Staff,
-    Path(code): Path<String>,
-) -> Result<Response, PageError> {
+    PagePath(code): PagePath<String>,
+) -> PageResult<Response> {
     let point = load(&state, &code).await?;
     let form = PointForm::from_point(&point);
     let draft = check_form(&state, &form, Some(&point), &staff.user.username);
@@ -135,9 +134,9 @@ pub async fn new_point_page(State(state): State<AppState>, staff: Staff) -> Resp
 /// the page shows what they changed.
 pub async fn save_point(
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    PagePath(code): PagePath<String>,
     CsrfForm { staff, form }: CsrfForm<PointForm>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let point = load(&state, &code).await?;
     let draft = check_form(&state, &form, Some(&point), &staff.user.username);
     let view = |draft: &Draft, form: &PointForm, conflict: Option<&ServicePoint>, status: StatusCode| {
@@ -172,15 +171,14 @@ pub async fn save_point(
             let form = PointForm { version: Some(current.version.to_string()), action: None, ..form.clone() };
             Ok(view(&draft, &form, Some(&current), StatusCode::CONFLICT))
         }
-        Err(WriteError::NotFound) => Err(AppError::not_found("没有这个服务点。").into()),
-        Err(other) => Err(AppError::internal(&other).into()),
+        Err(other) => Err(other.into()),
     }
 }
 
 pub async fn add_point(
     State(state): State<AppState>,
     CsrfForm { staff, form }: CsrfForm<PointForm>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let draft = check_form(&state, &form, None, &staff.user.username);
     let view = |draft: &Draft, status: StatusCode| {
         (status, render_edit(&state, &staff, None, &form, draft, None, true)).into_response()
@@ -202,7 +200,7 @@ pub async fn add_point(
             draft.problems.push("这个编码已有服务点（可能已撤销，可在列表中找到并恢复）。".into());
             Ok(view(&draft, StatusCode::CONFLICT))
         }
-        Err(other) => Err(AppError::internal(&other).into()),
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -214,7 +212,7 @@ pub struct VersionForm {
 }
 
 impl VersionForm {
-    fn version(&self) -> Result<i64, PageError> {
+    fn version(&self) -> PageResult<i64> {
         PointForm::text(&self.version)
             .parse()
             .map_err(|_| AppError::bad_request("invalid_form", "表单缺少版本号，请重新打开页面。").into())
@@ -226,34 +224,30 @@ async fn after_change(
     state: &AppState,
     result: Result<ServicePoint, WriteError>,
     code: &str,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     match result {
         Ok(point) => {
             state.point_changed(&point.record.code).await?;
             Ok(Redirect::to(&format!("/admin/points/{}?saved={}", point.record.code, point.version))
                 .into_response())
         }
-        Err(WriteError::Conflict { current }) => Err(AppError {
-            status: StatusCode::CONFLICT,
-            code: "conflict",
-            message: format!(
-                "{} 已被 {} 修改（现在是第 {} 版），您的操作没有执行。请重新打开编辑页面核对。",
-                current.record.name, current.updated_at, current.version
-            ),
-        }
+        Err(WriteError::Conflict { current }) => Err(AppError::conflict(format!(
+            "{} 已被 {} 修改（现在是第 {} 版），您的操作没有执行。请重新打开编辑页面核对。",
+            current.record.name, current.updated_at, current.version
+        ))
         .into()),
         Err(WriteError::NotFound) => {
             Err(AppError::not_found(format!("没有服务点 {code} 或这条历史记录。")).into())
         }
-        Err(other) => Err(AppError::internal(&other).into()),
+        Err(other) => Err(other.into()),
     }
 }
 
 pub async fn verify_point(
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    PagePath(code): PagePath<String>,
     CsrfForm { staff, form }: CsrfForm<VersionForm>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let point = load(&state, &code).await?;
     let change = Change { actor: &staff.user.username, reason: None };
     let result = state.db.verify_point(&point.record.code, form.version()?, change).await;
@@ -262,9 +256,9 @@ pub async fn verify_point(
 
 pub async fn retire_point(
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    PagePath(code): PagePath<String>,
     CsrfForm { staff, form }: CsrfForm<VersionForm>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let point = load(&state, &code).await?;
     let reason = PointForm::text(&form.reason);
     if reason.is_empty() {
@@ -278,8 +272,8 @@ pub async fn retire_point(
 pub async fn history_page(
     State(state): State<AppState>,
     staff: Staff,
-    Path(code): Path<String>,
-) -> Result<Response, PageError> {
+    PagePath(code): PagePath<String>,
+) -> PageResult<Response> {
     let point = load(&state, &code).await?;
     let history = state.db.point_history(&point.record.code).await?;
     Ok(admin::history_page(&staff, &point, &history).into_response())
@@ -287,9 +281,9 @@ pub async fn history_page(
 
 pub async fn restore_point(
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    PagePath(code): PagePath<String>,
     CsrfForm { staff, form }: CsrfForm<VersionForm>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let point = load(&state, &code).await?;
     let Ok(history_id) = PointForm::text(&form.history_id).parse::<i64>() else {
         return Err(AppError::bad_request("invalid_form", "请选择要恢复的历史版本。").into());

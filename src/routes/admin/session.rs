@@ -2,6 +2,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use axum::body::Bytes;
 use axum::extract::{Form, FromRef, FromRequest, FromRequestParts, OriginalUri, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -81,14 +82,11 @@ where
     async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
         let (mut parts, body) = request.into_parts();
         let staff = Staff::from_request_parts(&mut parts, state).await?;
-        let bytes = axum::body::to_bytes(body, 4 * 1024 * 1024).await.map_err(|_| {
-            AppError {
-                status: StatusCode::PAYLOAD_TOO_LARGE,
-                code: "too_large",
-                message: "提交的内容过大。".into(),
-            }
-            .into_page()
-        })?;
+        // Read within the route's body limit (`DefaultBodyLimit` in the router).
+        let bytes =
+            Bytes::from_request(Request::from_parts(parts.clone(), body), state).await.map_err(|_| {
+                AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "提交的内容过大。").into_page()
+            })?;
         let bad = |message: &str| AppError::bad_request("invalid_form", message).into_page();
         let Form(CsrfField { csrf }) =
             Form::<CsrfField>::from_request(Request::from_parts(parts.clone(), bytes.clone().into()), state)

@@ -10,14 +10,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use super::Staff;
-use super::import::MAX_UPLOAD_BYTES;
 use super::session::check_csrf;
 use crate::app::AppState;
+use crate::web::upload::{MAX_MULTIPART_BODY_BYTES, MAX_UPLOAD_BYTES, max_upload_label};
 
 /// The request body an upload form may send: the file and room for the other fields and the
 /// multipart framing. Larger bodies are cut off and answered with the size message.
 pub fn body_limit() -> DefaultBodyLimit {
-    DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 64 * 1024)
+    DefaultBodyLimit::max(MAX_MULTIPART_BODY_BYTES)
 }
 
 /// A multipart form posted by a staff member with a live session: its text fields and its CSV
@@ -62,7 +62,7 @@ impl UploadProblem {
     /// What the form's page tells the staff member.
     pub fn message(self) -> String {
         match self {
-            Self::TooLarge => format!("文件过大（最大 {} MB）。", MAX_UPLOAD_BYTES / (1024 * 1024)),
+            Self::TooLarge => format!("文件过大（最大 {}）。", max_upload_label()),
             Self::Malformed => "上传的内容不完整或格式有误，请重新选择文件后再提交。".into(),
             Self::NoFile => "请选择一个 CSV 文件。".into(),
             Self::Encoding(message) => message.into(),

@@ -1,6 +1,6 @@
 //! Account management, for admins: add, disable or re-enable, reset a password.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -8,7 +8,8 @@ use serde::Deserialize;
 use super::{CsrfForm, Staff, require};
 use crate::app::AppState;
 use crate::domain::staff::{NewPassword, Role, Username};
-use crate::error::{AppError, PageError};
+use crate::error::{AppError, PageResult};
+use crate::routes::extract::PagePath;
 use crate::views::admin;
 use crate::web::auth;
 
@@ -17,12 +18,12 @@ async fn page(
     staff: &Staff,
     problem: Option<&str>,
     status: StatusCode,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     let users = state.db.users().await?;
     Ok((status, admin::users_page(staff, &users, problem)).into_response())
 }
 
-pub async fn users_page(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
+pub async fn users_page(State(state): State<AppState>, staff: Staff) -> PageResult<Response> {
     require(&staff, Role::Admin)?;
     page(&state, &staff, None, StatusCode::OK).await
 }
@@ -37,7 +38,7 @@ pub struct NewUserForm {
 pub async fn add_user(
     State(state): State<AppState>,
     CsrfForm { staff, form }: CsrfForm<NewUserForm>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     require(&staff, Role::Admin)?;
     let parsed = (|| {
         let username = Username::parse(form.username.as_deref().unwrap_or(""))?;
@@ -62,9 +63,9 @@ pub struct DisabledForm {
 
 pub async fn set_disabled(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     CsrfForm { staff, form }: CsrfForm<DisabledForm>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     require(&staff, Role::Admin)?;
     let disabled = form.disabled.as_deref() == Some("1");
     if disabled && id == staff.user.id {
@@ -83,9 +84,9 @@ pub struct PasswordForm {
 
 pub async fn reset_password(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     CsrfForm { staff, form }: CsrfForm<PasswordForm>,
-) -> Result<Response, PageError> {
+) -> PageResult<Response> {
     require(&staff, Role::Admin)?;
     let password = match NewPassword::parse(form.password.as_deref().unwrap_or("")) {
         Ok(password) => password,

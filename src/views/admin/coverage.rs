@@ -8,9 +8,10 @@ use crate::coverage::places::PlaceSummary;
 use crate::coverage::sites::{PointLoss, Suggestion};
 use crate::domain::LonLat;
 use crate::domain::staff::Staff;
-use crate::locator::travel::Mode;
+use crate::locator::travel::{CIRCLE_MINUTES, Mode};
 use crate::views::format;
 use crate::web::map::TileSource;
+use crate::web::upload::max_upload_label;
 
 pub struct CoverageView<'a> {
     pub staff: &'a Staff,
@@ -50,7 +51,7 @@ pub fn coverage_page(view: &CoverageView<'_>) -> Markup {
         "服务圈覆盖",
         Some(view.staff),
         html! {
-            h1 { "15分钟服务圈覆盖：" (format::mode(mode)) }
+            h1 { (format::circle()) "覆盖：" (format::mode(mode)) }
             nav.mode-switch aria-label="出行方式" {
                 @for m in Mode::ALL.iter().copied() {
                     @if m == mode { span aria-current="true" { (format::standard(m)) } }
@@ -63,7 +64,7 @@ pub fn coverage_page(view: &CoverageView<'_>) -> Markup {
             p.summary {
                 "全区 " (format!("{:.1}", s.area_km2)) " 平方公里中，"
                 strong { (percent(s.standard_share)) } " 在省定标准（" (format::standard(mode)) "，直线距离）以内，"
-                strong { (percent(s.within_15_share)) } " 按估算可在 15 分钟内到达。"
+                strong { (percent(s.within_15_share)) } " 按估算可在 " (CIRCLE_MINUTES) " 分钟内到达。"
             }
             p.note {
                 "按 " (s.cell_m) " 米网格计算。"
@@ -110,7 +111,7 @@ pub fn coverage_page(view: &CoverageView<'_>) -> Markup {
             h2 { "各镇（街道）" }
             p.note { "镇街边界未公开：网格按离它最近的服务点所属镇街归类。" }
             table.towns {
-                thead { tr { th { "镇（街道）" } th { "面积（平方公里）" } th { "达标" } th { "15 分钟内" } } }
+                thead { tr { th { "镇（街道）" } th { "面积（平方公里）" } th { "达标" } th { (CIRCLE_MINUTES) " 分钟内" } } }
                 tbody {
                     @for t in &s.towns {
                         tr { td { (t.town) } td { (format!("{:.1}", t.area_km2)) } td { (percent(t.standard_share)) } td { (percent(t.within_15_share)) } }
@@ -127,7 +128,7 @@ pub fn coverage_page(view: &CoverageView<'_>) -> Markup {
                 h2 { "居民点" }
                 p {
                     "按" (if places.weighted_by == "population" { "人口" } else { "居民点个数" }) "计："
-                    (percent(places.standard_share)) " 达标，" (percent(places.within_15_share)) " 可在 15 分钟内到达。"
+                    (percent(places.standard_share)) " 达标，" (percent(places.within_15_share)) " 可在 " (CIRCLE_MINUTES) " 分钟内到达。"
                 }
                 table.places {
                     thead { tr { th { "居民点" } th { "人口" } th { "最近服务点" } th { "距离" } th { "约分钟" } th { "达标" } } }
@@ -146,7 +147,7 @@ pub fn coverage_page(view: &CoverageView<'_>) -> Markup {
             h2 { "上传居民点" }
             form.stack method="post" action="/admin/coverage/places" enctype="multipart/form-data" {
                 (csrf_field(view.staff))
-                p.note { "CSV 列：name, lon, lat, datum（wgs84 / gcj02 / bd09）, population（可选）。上传后替换原有居民点；有任何错误行则不保存。" }
+                p.note { "CSV 列：name, lon, lat, datum（wgs84 / gcj02 / bd09）, population（可选），最大 " (max_upload_label()) "。上传后替换原有居民点；有任何错误行则不保存。" }
                 label { "CSV 文件" input type="file" name="file" accept=".csv,text/csv" required; }
                 button type="submit" { "上传" }
             }

@@ -4,7 +4,7 @@
 use maud::{Markup, html};
 
 use super::{csrf_field, layout};
-use crate::domain::history::differing_fields;
+use crate::domain::fields::{PointField, PointState, differing_fields};
 use crate::domain::staff::Staff;
 use crate::domain::{AreaType, LonLat, PointKind, ServicePoint};
 use crate::points::form::{Confirmation, Draft, PointForm};
@@ -56,8 +56,8 @@ pub fn edit_page(view: &EditView<'_>) -> Markup {
                 (csrf_field(view.staff))
                 input type="hidden" name="version" value=(text(&form.version));
                 @if view.point.is_none() {
-                    label { "编码（12 位区划代码）" input name="code" value=(text(&form.code)) required pattern="[0-9]{12}"; }
-                    label { "所属镇（街道）"
+                    label { (PointField::Code.label_zh()) "（12 位区划代码）" input name="code" value=(text(&form.code)) required pattern="[0-9]{12}"; }
+                    label { (PointField::Town.label_zh())
                         select name="town_code" required {
                             option value="" { "请选择" }
                             @for (code, name) in view.towns {
@@ -66,24 +66,24 @@ pub fn edit_page(view: &EditView<'_>) -> Markup {
                         }
                     }
                 }
-                label { "名称" input name="name" value=(text(&form.name)) required maxlength="60"; }
-                label { "类型"
+                label { (PointField::Name.label_zh()) input name="name" value=(text(&form.name)) required maxlength="60"; }
+                label { (PointField::Kind.label_zh())
                     select name="kind" {
                         @for kind in PointKind::ALL { option value=(kind) selected[text(&form.kind) == kind.as_str()] { (format::kind(*kind)) } }
                     }
                 }
-                label { "区域类型（决定适用的省定标准）"
+                label { (PointField::AreaType.label_zh()) "（决定适用的省定标准）"
                     select name="area_type" {
                         @for area in AreaType::ALL {
-                            option value=(area) selected[text(&form.area_type) == area.as_str()] { (area_label(*area)) }
+                            option value=(area) selected[text(&form.area_type) == area.as_str()] { (format::area_standard(*area)) }
                         }
                     }
                 }
-                label { "地址" input name="address" value=(text(&form.address)) maxlength="200"; }
-                label { "电话" input name="phone" value=(text(&form.phone)) inputmode="tel" placeholder="0576-84000000"; }
-                label { "办公时间" input name="hours" value=(text(&form.hours)) placeholder="周一至周五 8:30-17:00"; }
+                label { (PointField::Address.label_zh()) input name="address" value=(text(&form.address)) maxlength="200"; }
+                label { (PointField::Phone.label_zh()) input name="phone" value=(text(&form.phone)) inputmode="tel" placeholder="0576-84000000"; }
+                label { (PointField::Hours.label_zh()) input name="hours" value=(text(&form.hours)) placeholder="周一至周五 8:30-17:00"; }
                 fieldset {
-                    legend { "位置" }
+                    legend { (PointField::Location.label_zh()) }
                     p.note { "拖动地图上的标记，或填写/粘贴坐标。从高德、腾讯地图复制的坐标选 GCJ-02，从百度地图复制的选 BD-09，GPS 选 WGS-84。" }
                     label { "坐标系"
                         select name="crs" #crs {
@@ -113,14 +113,6 @@ pub fn edit_page(view: &EditView<'_>) -> Markup {
             @if let Some(point) = view.point { (point_actions(view.staff, point)) }
         },
     )
-}
-
-fn area_label(area: AreaType) -> &'static str {
-    match area {
-        AreaType::Urban => "城区（步行 15 分钟 = 1.2 公里）",
-        AreaType::Rural => "农村（骑行 15 分钟 = 2 公里）",
-        AreaType::Mountain => "偏远山区（驾车 15 分钟 = 3 公里）",
-    }
 }
 
 fn status_line(point: &ServicePoint) -> Markup {
@@ -166,7 +158,11 @@ fn location_preview(view: &EditView<'_>) -> Markup {
 
 /// After a refused save: what is stored now, and which fields differ from this form.
 fn conflict_panel(current: &ServicePoint, view: &EditView<'_>) -> Markup {
-    let fields = view.draft.record.as_ref().map(|mine| differing_fields(current, mine)).unwrap_or_default();
+    let mine = view.draft.record.as_ref();
+    let fields = mine.map(|mine| differing_fields(current, mine)).unwrap_or_default();
+    let value = |field: PointField, point: Option<PointState<'_>>| {
+        point.map(|point| format::field_value(&field.value_of(point))).unwrap_or_default()
+    };
     html! {
         div.problem role="alert" {
             p {
@@ -178,38 +174,15 @@ fn conflict_panel(current: &ServicePoint, view: &EditView<'_>) -> Markup {
                 thead { tr { th { "字段" } th { "现在保存的" } th { "您填写的" } } }
                 tbody {
                     @for field in &fields {
-                        tr { td { (field) } td { (field_value(current, field)) } td { (form_value(view, field)) } }
+                        tr {
+                            td { (field.label_zh()) }
+                            td { (value(*field, Some(PointState::from(current)))) }
+                            td { (value(*field, mine.map(PointState::of_record))) }
+                        }
                     }
                 }
             }
         }
-    }
-}
-
-fn field_value(point: &ServicePoint, field: &str) -> String {
-    let r = &point.record;
-    match field {
-        "name" => r.name.clone(),
-        "address" => r.address.clone().unwrap_or_default(),
-        "phone" => r.phone.clone().unwrap_or_default(),
-        "hours" => r.hours.clone().unwrap_or_default(),
-        "kind" => r.kind.to_string(),
-        "area_type" => r.area_type.to_string(),
-        "location" => format!("{:.6}, {:.6}", r.location.lon(), r.location.lat()),
-        "location_quality" => r.location_quality.to_string(),
-        "source" => r.source.clone(),
-        "active" => point.active.to_string(),
-        _ => String::new(),
-    }
-}
-
-fn form_value(view: &EditView<'_>, field: &str) -> String {
-    match (view.draft.record.as_ref(), view.point) {
-        (Some(record), Some(point)) => {
-            let mine = ServicePoint { record: record.clone(), ..point.clone() };
-            field_value(&ServicePoint { active: true, ..mine }, field)
-        }
-        _ => String::new(),
     }
 }
 

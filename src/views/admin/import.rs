@@ -4,9 +4,11 @@ use maud::{Markup, html};
 
 use super::{csrf_field, layout};
 use crate::db::point_writes::UpsertSummary;
+use crate::domain::fields::PointField;
 use crate::domain::staff::Staff;
 use crate::domain::{PointRecord, ServicePoint};
 use crate::points::csv_file::RowError;
+use crate::web::upload::max_upload_label;
 
 pub fn import_page(staff: &Staff, problem: Option<&str>) -> Markup {
     layout(
@@ -15,7 +17,7 @@ pub fn import_page(staff: &Staff, problem: Option<&str>) -> Markup {
         html! {
             h1 { "批量导入" }
             @if let Some(problem) = problem { p.problem role="alert" { (problem) } }
-            p { "上传与 data/points.csv 相同列的 CSV 文件（UTF-8 或 Excel 保存的 GBK 均可）。先预览，确认后再导入；导入要么全部成功，要么不做任何修改。" }
+            p { "上传与 data/points.csv 相同列的 CSV 文件（UTF-8 或 Excel 保存的 GBK 均可，最大 " (max_upload_label()) "）。先预览，确认后再导入；导入要么全部成功，要么不做任何修改。" }
             form.stack method="post" action="/admin/import" enctype="multipart/form-data" {
                 (csrf_field(staff))
                 label { "CSV 文件" input type="file" name="file" accept=".csv,text/csv" required; }
@@ -37,7 +39,7 @@ pub struct ImportPreview<'a> {
     pub rows: usize,
     pub errors: &'a [RowError],
     pub added: &'a [&'a PointRecord],
-    pub changed: &'a [(&'a PointRecord, Vec<&'static str>)],
+    pub changed: &'a [(&'a PointRecord, Vec<PointField>)],
     pub retired: &'a [&'a ServicePoint],
     pub unchanged: usize,
     pub retire_missing: bool,
@@ -76,7 +78,7 @@ pub fn import_result_page(staff: &Staff, preview: &ImportPreview<'_>) -> Markup 
                 }
                 @if !preview.changed.is_empty() {
                     h2 { "修改" }
-                    ul.changed { @for (r, fields) in preview.changed { li { (r.code) " " (r.name) "：" (fields.join("、")) } } }
+                    ul.changed { @for (r, fields) in preview.changed { li { (r.code) " " (r.name) "：" (fields.iter().map(|field| field.label_zh()).collect::<Vec<_>>().join("、")) } } }
                 }
                 @if !preview.retired.is_empty() {
                     h2 { "撤销" }

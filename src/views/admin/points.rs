@@ -83,7 +83,11 @@ pub fn history_page(staff: &Staff, point: &ServicePoint, history: &[HistoryEntry
                             thead { tr { th { "字段" } th { "原值" } th { "新值" } } }
                             tbody {
                                 @for change in entry.changes() {
-                                    tr { td { (change.field) } td { (change.old) } td { (change.new) } }
+                                    tr {
+                                        td { (change.field.label_zh()) }
+                                        td { (change.old.as_ref().map(format::field_value).unwrap_or_default()) }
+                                        td { (format::field_value(&change.new)) }
+                                    }
                                 }
                             }
                         }
