@@ -133,10 +133,7 @@ pub fn nearer_other_town(point: &ServicePoint, towns: &[Town]) -> bool {
 
 /// Orders `points` by repeatedly going to the nearest one not yet visited, from `start`.
 /// Returns each point with the length of the leg that reaches it, metres.
-pub fn nearest_neighbour_order<'a>(
-    start: LonLat,
-    mut points: Vec<&'a ServicePoint>,
-) -> Vec<(&'a ServicePoint, f64)> {
+pub fn nearest_neighbour_order(start: LonLat, mut points: Vec<&ServicePoint>) -> Vec<(&ServicePoint, f64)> {
     let mut route = Vec::with_capacity(points.len());
     let mut here = start;
     while !points.is_empty() {
