@@ -72,3 +72,13 @@ async fn the_campaign_command_prints_the_same_figures_and_never_creates_a_databa
     assert!(String::from_utf8_lossy(&refused.stderr).contains("no database at"));
     assert!(!missing.exists());
 }
+
+#[tokio::test]
+async fn a_geonames_point_page_credits_geonames() {
+    let app = TestApp::new().await;
+    let (status, html) = app.get_page("/points/331003107213").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("GeoNames, geonames.org") && html.contains("CC BY 4.0"), "{html}");
+    let (_, other) = app.get_page("/points/331003001001").await;
+    assert!(!other.contains("geonames.org"));
+}
