@@ -1,4 +1,4 @@
-//! Rebuilds `data/points.csv` and `data/district.geojson` from the public source data in
+//! Rebuilds `data/points.csv`, `data/towns.csv` and `data/district.geojson` from the public source data in
 //! `data/sources/` (its README names each file's source and licence; `data/README.md` says what
 //! the result is). Works from any directory of a clone:
 //!
@@ -6,9 +6,10 @@
 //! cargo run --example build_data [-- SOURCE_DIR]
 //! ```
 //!
-//! points.csv keeps the source coordinates in GCJ-02 as written (`crs` = `gcj02`); they are
-//! converted to WGS-84 on import. The district boundary is converted to WGS-84 here, since
-//! GeoJSON (RFC 7946) is WGS-84 by definition.
+//! points.csv keeps the source coordinates as written, with their datum in `crs` (`gcj02` for
+//! Amap's, `wgs84` for GeoNames'); they are converted to WGS-84 on import. The town centres and
+//! the district boundary are converted to WGS-84 here: towns.csv is read as it is by the field
+//! campaign, and GeoJSON (RFC 7946) is WGS-84 by definition.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -25,6 +26,7 @@ fn main() -> anyhow::Result<()> {
     let data_dir = Path::new(REPOSITORY).join("data");
     let source_dir = std::env::args().nth(1).map_or_else(|| data_dir.join("sources"), PathBuf::from);
     build_points(&source_dir, &data_dir.join("points.csv"))?;
+    build_towns(&source_dir, &data_dir.join("towns.csv"))?;
     build_district(&source_dir, &data_dir.join("district.geojson"))?;
     Ok(())
 }
@@ -41,6 +43,7 @@ fn build_points(source_dir: &Path, output: &Path) -> anyhow::Result<()> {
         .into_iter()
         .map(|row| (row["code"].clone(), row))
         .collect();
+    let mut extra = extra_locations(source_dir)?;
     let mut writer = csv::Writer::from_path(output)?;
     // No source gives an area type: the column is left out, so import defaults it by kind.
     writer.write_record(COLUMNS.iter().filter(|column| **column != "area_type"))?;
@@ -57,15 +60,27 @@ fn build_points(source_dir: &Path, output: &Path) -> anyhow::Result<()> {
             200..=399 => "village",
             _ => "other",
         };
-        let (quality, location_note) = match place["is_estimate"].as_str() {
-            "no" => ("geocoded", "location: Amap geocode of the unit name, 2018"),
-            "yes" => ("town_centre", "location: ESTIMATE, the town/street centre as a placeholder"),
-            other => bail!("unexpected is_estimate {other:?} for {code}"),
+        let unit_source = format!("unit: NBS 2020 code list via {}", unit["source"]);
+        let (lon, lat, crs, quality, source) = match (place["is_estimate"].as_str(), extra.remove(code)) {
+            ("no", None) => {
+                let note = "location: Amap geocode of the unit name, 2018";
+                let source = format!("{unit_source}; {note}, via {}", place["source"]);
+                (place["lon"].clone(), place["lat"].clone(), Datum::Gcj02, "geocoded", source)
+            }
+            ("yes", None) => {
+                let note = "location: ESTIMATE, the town/street centre as a placeholder";
+                let source = format!("{unit_source}; {note}, via {}", place["source"]);
+                (place["lon"].clone(), place["lat"].clone(), Datum::Gcj02, "town_centre", source)
+            }
+            ("yes", Some(found)) => {
+                if found.row["name"] != unit["name"] || found.row["town_name"] != unit["town_name"] {
+                    bail!("extra location for {code} names another unit: {:?}", found.row);
+                }
+                let source = format!("{unit_source}; location: {}", found.note);
+                (found.row["lon"].clone(), found.row["lat"].clone(), found.crs, "geocoded", source)
+            }
+            (other, _) => bail!("unexpected is_estimate {other:?} (or a second location) for {code}"),
         };
-        let source = format!(
-            "unit: NBS 2020 code list via {}; {location_note}, via {}",
-            unit["source"], place["source"]
-        );
         writer.write_record([
             code.as_str(),
             &unit["name"],
@@ -75,15 +90,76 @@ fn build_points(source_dir: &Path, output: &Path) -> anyhow::Result<()> {
             "",
             "",
             "",
-            &place["lon"],
-            &place["lat"],
-            Datum::Gcj02.as_str(),
+            &lon,
+            &lat,
+            crs.as_str(),
             quality,
             &source,
         ])?;
     }
+    if let Some(code) = extra.keys().next() {
+        bail!("an extra location names no unit: {code}");
+    }
     writer.flush()?;
     eprintln!("{}: {} points", output.display(), units.len());
+    Ok(())
+}
+
+/// A location for a unit that village-points.csv leaves at its town centre.
+struct ExtraLocation {
+    row: HashMap<String, String>,
+    crs: Datum,
+    /// How the location was found, with its source and credit, for the point's `source`.
+    note: String,
+}
+
+/// The 11 units located after village-points.csv: 2 from GeoNames (WGS-84, CC BY 4.0) and 9
+/// from the Amap geocode of the same-named 2016 unit in the same town (GCJ-02).
+fn extra_locations(source_dir: &Path) -> anyhow::Result<HashMap<String, ExtraLocation>> {
+    let mut found = HashMap::new();
+    for row in read_rows(source_dir.join("village-points-geonames.csv"))? {
+        let note = format!(
+            "GeoNames gazetteer point {} for {}, {} (GeoNames, geonames.org, CC BY 4.0), the populated place, not the office",
+            row["geonames_id"], row["geonames_name"], row["source"]
+        );
+        let crs: Datum = row["crs"].parse().map_err(anyhow::Error::msg)?;
+        found.insert(row["code"].clone(), ExtraLocation { row, crs, note });
+    }
+    for row in read_rows(source_dir.join("village-points-renumbered.csv"))? {
+        let note = format!(
+            "Amap geocode of the same-named 2016 unit in the same town ({} {}), 2018, via {}",
+            row["nbs2016_code"], row["nbs2016_name"], row["source"]
+        );
+        let crs: Datum = row["crs"].parse().map_err(anyhow::Error::msg)?;
+        if found.insert(row["code"].clone(), ExtraLocation { row, crs, note }).is_some() {
+            bail!("two extra locations for one unit");
+        }
+    }
+    Ok(found)
+}
+
+/// The towns' centres (the town_centre placeholders' position), converted to WGS-84.
+fn build_towns(source_dir: &Path, output: &Path) -> anyhow::Result<()> {
+    let towns = read_rows(source_dir.join("towns.csv"))?;
+    let mut writer = csv::Writer::from_path(output)?;
+    writer.write_record(["code", "name", "lon", "lat", "source"])?;
+    for town in &towns {
+        if town["coord_system"] != "GCJ-02" {
+            bail!("unexpected datum for town {}: {}", town["code"], town["coord_system"]);
+        }
+        let gcj = LonLat::parse(town["lon"].parse()?, town["lat"].parse()?)?;
+        let wgs = Datum::Gcj02.to_wgs84(gcj);
+        let source = format!("{}, converted from GCJ-02 to WGS-84 by legalmap", town["source"]);
+        writer.write_record([
+            town["code"].as_str(),
+            &town["name"],
+            &format!("{:.7}", wgs.lon()),
+            &format!("{:.7}", wgs.lat()),
+            &source,
+        ])?;
+    }
+    writer.flush()?;
+    eprintln!("{}: {} towns", output.display(), towns.len());
     Ok(())
 }
 

@@ -46,6 +46,9 @@ pub enum Command {
     User(UserCommand),
     /// Print the coverage of the district per mode and town, and write the gaps as GeoJSON.
     Coverage(CoverageArgs),
+    /// Print the verification campaign per town: points by location quality, verified, and the
+    /// next points to visit in route order. Reads an existing database only.
+    Campaign(CampaignArgs),
     /// Write a synthetic point set shaped like China's villages (for benchmarks; every row is
     /// marked synthetic), as a points CSV that `import` takes, and optionally query origins.
     Synth(SynthArgs),
@@ -68,6 +71,18 @@ pub struct SynthArgs {
     /// How many origins to write with `--origins`.
     #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
     pub origin_count: u64,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CampaignArgs {
+    /// Only this town (9-digit code, e.g. 331003107).
+    #[arg(long)]
+    pub town: Option<String>,
+    /// The same figures as /admin/campaign.json, as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Debug, Clone, Args)]

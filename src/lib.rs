@@ -2,6 +2,8 @@
 
 /// Shared state, the one router, and the server loop.
 pub mod app;
+/// The verification campaign: progress per town and the next points to visit, in route order.
+pub mod campaign;
 /// The subcommands behind the binary: serve, import, export.
 pub mod cli;
 /// The command line and environment, parsed once into typed values.

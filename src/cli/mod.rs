@@ -12,6 +12,7 @@ use crate::db::Db;
 use crate::db::point_writes::Change;
 use crate::points::{csv_file, seed, synth};
 
+mod campaign;
 mod coverage;
 mod users;
 
@@ -22,6 +23,7 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         Command::Export(args) => export(args).await,
         Command::User(command) => users::run(command).await,
         Command::Coverage(args) => coverage::run(args).await,
+        Command::Campaign(args) => campaign::run(args).await,
         Command::Synth(args) => synth(args),
     }
 }

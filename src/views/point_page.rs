@@ -40,6 +40,10 @@ pub fn page(context: &PageContext, point: &ServicePoint, on_map: LonLat, tiles: 
                     dd {
                         (format::location_quality(record.location_quality))
                         @if let Some(verified) = &point.verified { "；已由司法局工作人员于" (format::date(&verified.at)) "实地核实" }
+                        // CC BY 4.0 asks for the credit where the data is shown.
+                        @if record.source.contains("GeoNames") {
+                            "；位置数据来自 " a href="https://www.geonames.org/" rel="noopener" { "GeoNames, geonames.org" } "（CC BY 4.0）"
+                        }
                     }
                     dt { "更新时间" } dd { time datetime=(point.updated_at) { (format::date(&point.updated_at)) } }
                 }

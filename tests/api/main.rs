@@ -1,5 +1,6 @@
 //! The API against the real router and a real SQLite database loaded with the bundled data.
 
+mod campaign;
 mod coverage;
 mod error_shapes;
 mod errors;

@@ -20,8 +20,8 @@ async fn serves_the_346_bundled_points_as_geojson() {
     assert_eq!(features.len(), 346);
 
     let quality = |q: &str| features.iter().filter(|f| f["properties"]["location_quality"] == q).count();
-    assert_eq!(quality("geocoded"), 46);
-    assert_eq!(quality("town_centre"), 300);
+    assert_eq!(quality("geocoded"), 57);
+    assert_eq!(quality("town_centre"), 289);
     for feature in features {
         let [lon, lat] = [0, 1].map(|i| feature["geometry"]["coordinates"][i].as_f64().unwrap());
         assert!(in_huangyan(lon, lat), "{feature}: [lon, lat] = [{lon}, {lat}]");

@@ -4,6 +4,7 @@
 //! page) or, for state-changing requests, a [`CsrfForm`] (a live session *and* that session's
 //! CSRF token in the form). Admin-only handlers also call [`require`].
 
+mod campaign;
 mod coverage;
 mod import;
 mod login;
@@ -42,6 +43,8 @@ pub fn router() -> Router<AppState> {
         .route("/import/apply", post(import::apply).layer(DefaultBodyLimit::max(MAX_APPLY_BODY_BYTES)))
         .route("/export.csv", get(import::export_csv))
         .route("/export.geojson", get(import::export_geojson))
+        .route("/campaign", get(campaign::campaign_page))
+        .route("/campaign.json", get(campaign::campaign_json))
         .route("/coverage", get(coverage::coverage_page))
         .route("/coverage/cells.png", get(coverage::cells_png))
         .route("/coverage/places", post(coverage::upload_places).layer(upload::body_limit()))

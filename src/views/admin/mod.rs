@@ -1,6 +1,7 @@
 //! The staff pages (in Chinese, like the public ones): layout, login, points, history,
 //! accounts, import.
 
+mod campaign;
 mod coverage;
 mod edit;
 mod import;
@@ -9,6 +10,7 @@ mod users;
 
 use maud::{DOCTYPE, Markup, html};
 
+pub use campaign::campaign_page;
 pub use coverage::{CoverageView, coverage_page};
 pub use edit::{EditView, edit_page};
 pub use import::{ImportPreview, import_done_page, import_page, import_result_page};
@@ -41,6 +43,7 @@ pub fn layout(title: &str, staff: Option<&Staff>, body: Markup) -> Markup {
                             a href="/admin/points" { "服务点" }
                             a href="/admin/import" { "导入导出" }
                             a href="/admin/coverage" { "覆盖分析" }
+                            a href="/admin/campaign" { "实地核实" }
                             @if staff.user.role == Role::Admin { a href="/admin/users" { "账号" } }
                             a href="/" { "公众页面" }
                             form method="post" action="/admin/logout" {
