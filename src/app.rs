@@ -82,7 +82,7 @@ impl AppState {
         let _writer = self.index_writer.lock().await;
         let points = self.db.active_points().await?;
         let index = run_blocking(move || PointIndex::build(points)).await;
-        self.index.store(Arc::new(index));
+        self.replace_index(index);
         Ok(())
     }
 
@@ -96,8 +96,16 @@ impl AppState {
         };
         let current = self.index();
         let next = run_blocking(move || current.with_point(point)).await;
-        self.index.store(Arc::new(next));
+        self.replace_index(next);
         Ok(())
+    }
+
+    /// Swaps `next` in. The old snapshot is freed on the blocking pool: at national scale its
+    /// tree is hundreds of thousands of small allocations (a tenth of a second or more to free),
+    /// too long for a worker thread that queries are waiting for.
+    fn replace_index(&self, next: PointIndex) {
+        let previous = self.index.swap(Arc::new(next));
+        tokio::task::spawn_blocking(move || drop(previous));
     }
 }
 

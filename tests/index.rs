@@ -164,9 +164,9 @@ fn change() -> impl Strategy<Value = Change> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(100))]
 
-    /// Snapshots made change by change (moves patch the tree in place, adds and retirements
-    /// rebuild it) answer as brute force over the final set does; enough points for a tree of
-    /// several levels, and enough moves to pass the rebuild threshold.
+    /// Snapshots made change by change (moves remove and insert in a copy of the tree, adds
+    /// and retirements rebuild it) answer as brute force over the final set does; enough points
+    /// for a tree of several levels, and enough moves to pass the rebuild threshold.
     #[test]
     fn changes_applied_one_by_one_answer_exactly(
         coords in prop::collection::vec(china(), 1..3000),

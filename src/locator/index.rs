@@ -1,5 +1,5 @@
-//! The R-tree of active service points, answering nearest and within-distance queries exactly
-//! by great-circle distance, anywhere on Earth.
+//! The R-tree of active service points (`rstar`), answering nearest and within-distance queries
+//! exactly by great-circle distance, anywhere on Earth.
 //!
 //! Points are indexed as unit vectors on the sphere (3-D Cartesian), not as lon/lat degrees:
 //! the straight chord between two unit vectors grows strictly with the great-circle angle
@@ -11,22 +11,42 @@ use std::cmp::Ordering;
 use std::sync::Arc;
 
 use geo::Haversine;
+use rstar::primitives::GeomWithData;
+use rstar::{ParentNode, PointDistance, RStarInsertionStrategy, RTree, RTreeNode, RTreeObject, RTreeParams};
 
 use crate::domain::{LonLat, ServicePoint};
 
-mod rtree;
+/// One tree entry: the point's unit vector and its slot in [`PointIndex::points`].
+type Entry = GeomWithData<[f64; 3], u32>;
 
-use rtree::{NearestK, PackedRTree};
+/// Node sizes for the tree, chosen by measurement (`benches/index.rs` with
+/// `LEGALMAP_BENCH_NODE_SIZES`, maxima 6 to 32; figures in `bench/NOTES.md`). rstar's bulk load
+/// splits 3-D points 2x2x2 or 3x3x3 at a time down to nodes of at most this many entries; with
+/// its default of 6 that leaves leaves of one to three points (142 bytes a point at 3,000,000),
+/// with 12 of about ten (81 bytes). Nearest and within queries at 600,000 and 3,000,000 points
+/// then take 0.4 to 0.9 times as long as with the default, and within 10% either way at 346 and
+/// 10,000; larger maxima were no faster at national scale and slower at 10,000. Minimum and
+/// reinsertion counts keep rstar's proportions (half and a third of the maximum); they only
+/// matter to staff moves.
+#[derive(Debug, Clone, Copy)]
+struct NodeParams;
+
+impl RTreeParams for NodeParams {
+    const MIN_SIZE: usize = Self::MAX_SIZE / 2;
+    const MAX_SIZE: usize = 12;
+    const REINSERTION_COUNT: usize = Self::MAX_SIZE / 3;
+    type DefaultInsertionStrategy = RStarInsertionStrategy;
+}
 
 /// An immutable snapshot of the active points and their R-tree. When points change a new one is
 /// made and swapped in whole, so a reader never sees a half-built index. Points are shared
 /// between snapshots (`Arc`), and so is the tree when no point moved.
 #[derive(Debug, Clone)]
 pub struct PointIndex {
-    tree: Arc<PackedRTree>,
+    tree: Arc<RTree<Entry, NodeParams>>,
     /// Sorted by code, so lookups by code are a binary search.
     points: Vec<Arc<ServicePoint>>,
-    /// Points moved in place since the tree was last built (see [`PointIndex::with_point`]).
+    /// Points moved by remove and insert since the tree was bulk-loaded.
     moves_since_build: usize,
 }
 
@@ -41,8 +61,8 @@ pub struct Hit<'a> {
 }
 
 impl PointIndex {
-    /// Builds the snapshot: sorts by code, then packs the tree (one sort along a space-filling
-    /// curve).
+    /// Builds the snapshot: sorts by code, then bulk-loads the tree (rstar's OMT packing, on
+    /// this thread).
     pub fn build(points: Vec<ServicePoint>) -> Self {
         Self::build_shared(points.into_iter().map(Arc::new).collect())
     }
@@ -52,33 +72,37 @@ impl PointIndex {
         // Already in code order when read from the store: then this is one linear pass.
         points.sort_by(|a, b| a.record.code.cmp(&b.record.code));
         assert!(u32::try_from(points.len()).is_ok(), "fewer than 4 billion points");
-        let tree = PackedRTree::build(
-            points.iter().enumerate().map(|(slot, point)| (unit_vector(point.record.location), slot as u32)),
-        );
-        Self { tree: Arc::new(tree), points, moves_since_build: 0 }
+        let entries = points
+            .iter()
+            .enumerate()
+            .map(|(slot, point)| entry(point.record.location, slot as u32))
+            .collect();
+        Self { tree: Arc::new(RTree::bulk_load_with_params(entries)), points, moves_since_build: 0 }
     }
 
     /// The snapshot after one point changed in the store: `point` is its stored state, retired
-    /// or not. A move patches a copy of the tree in place (its boxes grow to hold the new
-    /// position, so answers stay exact); after many moves, or when a point comes or goes (the
-    /// slots shift), the tree is rebuilt. Costs a copy of the arrays, not a read of the store.
+    /// or not. A move removes the point's entry from a copy of the tree and inserts it at the new
+    /// position: at 600,000 and 3,000,000 points that costs a quarter to a tenth of a rebuild.
+    /// After many moves the tree is rebuilt, as it is when a point comes or goes (the slots
+    /// shift). Costs a copy of the tree and the point list, not a read of the store.
     pub fn with_point(&self, point: ServicePoint) -> Self {
         let slot = self.slot(point.record.code.as_str());
         match (slot, point.active) {
             (Some(slot), true) => {
-                let moved = self.points[slot].record.location != point.record.location;
-                let location = point.record.location;
+                let from = self.points[slot].record.location;
+                let to = point.record.location;
                 let mut next = self.clone();
                 next.points[slot] = Arc::new(point);
-                if !moved {
+                if from == to {
                     return next;
                 }
                 if next.moves_since_build >= rebuild_after_moves(next.points.len()) {
                     return Self::build_shared(next.points);
                 }
-                let mut tree = PackedRTree::clone(&self.tree);
-                let found = tree.move_entry(slot as u32, unit_vector(location));
-                debug_assert!(found, "every slot has an entry");
+                let mut tree = RTree::clone(&self.tree);
+                let removed = tree.remove(&entry(from, slot as u32));
+                debug_assert!(removed.is_some(), "every slot has an entry");
+                tree.insert(entry(to, slot as u32));
                 next.tree = Arc::new(tree);
                 next.moves_since_build += 1;
                 next
@@ -110,9 +134,10 @@ impl PointIndex {
         &self.points
     }
 
-    /// Heap bytes of the tree alone (not of the point records), for benchmarks.
+    /// Heap bytes of the tree alone (not of the point records), for benchmarks: an estimate,
+    /// see [`rstar_node_bytes`].
     pub fn tree_heap_bytes(&self) -> usize {
-        self.tree.heap_bytes()
+        rstar_node_bytes(self.tree.root())
     }
 
     /// The point with this code, if it is active.
@@ -128,10 +153,11 @@ impl PointIndex {
     /// The `k` points nearest to `origin`, nearest first. Points at exactly the same distance
     /// (several placeholders share a town centre) are ordered by code, so answers are stable.
     pub fn nearest(&self, origin: LonLat, k: usize) -> Vec<Hit<'_>> {
-        let mut best = NearestK::new(k.min(self.points.len()));
-        self.tree.nearest(unit_vector(origin), &mut best);
-        let mut hits: Vec<Hit<'_>> =
-            best.into_sorted().into_iter().map(|(chord_2, slot)| self.hit(origin, chord_2, slot)).collect();
+        let mut hits: Vec<Hit<'_>> = self
+            .nearest_entries(unit_vector(origin), k)
+            .into_iter()
+            .map(|(chord_2, slot)| self.hit(origin, chord_2, slot))
+            .collect();
         // Chord order is great-circle order; the haversine distances can still round unequal
         // for points the chords tie, so order by what is reported.
         sort_nearest_first(&mut hits);
@@ -140,9 +166,28 @@ impl PointIndex {
 
     /// The nearest point alone, for bulk work (coverage).
     pub fn nearest_one(&self, origin: LonLat) -> Option<Hit<'_>> {
-        let mut best = NearestK::new(1.min(self.points.len()));
-        self.tree.nearest(unit_vector(origin), &mut best);
-        best.into_sorted().first().map(|&(chord_2, slot)| self.hit(origin, chord_2, slot))
+        let (chord_2, slot) = *self.nearest_entries(unit_vector(origin), 1).first()?;
+        Some(self.hit(origin, chord_2, slot))
+    }
+
+    /// The `k` entries nearest to `query` as (squared chord, slot), nearest first, ties by slot
+    /// (code order). rstar yields equally distant entries in no set order, so every entry tied
+    /// with the k-th is collected before choosing among them.
+    fn nearest_entries(&self, query: [f64; 3], k: usize) -> Vec<(f64, u32)> {
+        let mut found: Vec<(f64, u32)> = Vec::with_capacity(k.min(1024) + 1);
+        if k == 0 {
+            return found;
+        }
+        for (entry, chord_2) in self.tree.nearest_neighbor_iter_with_distance_2(&query) {
+            if found.len() >= k && chord_2 > found[k - 1].0 {
+                break;
+            }
+            found.push((chord_2, entry.data));
+        }
+        // Already in distance order; this only reorders the ties.
+        found.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        found.truncate(k);
+        found
     }
 
     /// Every point within `radius_m` metres (great circle) of `origin`, nearest first.
@@ -150,15 +195,15 @@ impl PointIndex {
         if radius_m.is_nan() || radius_m < 0.0 {
             return Vec::new();
         }
+        let query = unit_vector(origin);
         let chord = chord_for_distance_m(radius_m);
-        let mut hits = Vec::new();
-        self.tree.within(unit_vector(origin), chord * chord, &mut |chord_2, slot| {
-            let hit = self.hit(origin, chord_2, slot);
+        let mut hits: Vec<Hit<'_>> = self
+            .tree
+            .locate_within_distance(query, chord * chord)
+            .map(|entry| self.hit(origin, entry.distance_2(&query), entry.data))
             // The chord test and the haversine formula round differently at the boundary.
-            if hit.distance_m <= radius_m {
-                hits.push(hit);
-            }
-        });
+            .filter(|hit| hit.distance_m <= radius_m)
+            .collect();
         sort_nearest_first(&mut hits);
         hits
     }
@@ -178,9 +223,16 @@ impl PointIndex {
     }
 }
 
-/// In-place moves loosen the tree's boxes a little each; past this many the next move rebuilds.
+/// Moves by remove and insert leave the tree a little worse than a bulk load: measured at
+/// 3,000,000 points, k=5 queries took 1.6 times as long after 30,000 moves (1%) as on a rebuilt
+/// tree, with no difference to measure up to 10,000. Past this many the next move rebuilds,
+/// its cost spread over hundreds of moves or more.
 fn rebuild_after_moves(points: usize) -> usize {
-    256 + points / 100
+    256 + points / 1000
+}
+
+fn entry(location: LonLat, slot: u32) -> Entry {
+    GeomWithData::new(unit_vector(location), slot)
 }
 
 fn sort_nearest_first(hits: &mut [Hit<'_>]) {
@@ -192,8 +244,28 @@ fn sort_nearest_first(hits: &mut [Hit<'_>]) {
     });
 }
 
+/// An estimate of the heap bytes of an rstar tree's nodes below `root` (public so the benchmark
+/// measures its default-parameter baseline the same way). Every node holds its children in a
+/// `Vec` of `RTreeNode`s, an enum as large as its parent variant (an envelope and a `Vec`: 72
+/// bytes for 3-D `f64` points), whether a child is a leaf entry or a node; so this counts each
+/// child at that size, plus 16 bytes of allocator header per `Vec`. It counts the vectors'
+/// lengths, not their capacities, which rstar does not expose: bulk loading sizes the leaf
+/// vectors exactly but grows the upper ones by doubling, so the true figure is a little higher.
+pub fn rstar_node_bytes<T: RTreeObject>(root: &ParentNode<T>) -> usize {
+    const ALLOCATOR_HEADER_BYTES: usize = 16;
+    let children = root.children();
+    let own = if children.is_empty() { 0 } else { size_of_val(children) + ALLOCATOR_HEADER_BYTES };
+    own + children
+        .iter()
+        .map(|child| match child {
+            RTreeNode::Parent(parent) => rstar_node_bytes(parent),
+            RTreeNode::Leaf(_) => 0,
+        })
+        .sum::<usize>()
+}
+
 /// The position as a unit vector from the Earth's centre (what the tree indexes; public for the
-/// benchmark's `rstar` baseline, which must index the same vectors).
+/// benchmark's baselines, which must index the same vectors).
 pub fn unit_vector(position: LonLat) -> [f64; 3] {
     let (lon, lat) = (position.lon().to_radians(), position.lat().to_radians());
     [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
