@@ -1,7 +1,7 @@
 //! The three engines behind one interface: legalmap over HTTP, Redis GEOSEARCH, PostGIS KNN.
 //!
 //! How each is made exact (the same k nearest by great-circle distance):
-//! - legalmap: exact by construction (unit-vector R-tree, see src/index.rs).
+//! - legalmap: exact by construction (unit-vector R-tree, see src/locator/index.rs).
 //! - Redis: `GEOSEARCH ... BYRADIUS r m ASC COUNT k` is exact within `r`; starting at 5 km the
 //!   radius grows 4x until k points are inside, so the k nearest are never cut off. Positions are
 //!   stored as 52-bit geohashes (within ~0.6 m), so near-ties can order differently.
