@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use criterion::measurement::{Measurement, ValueFormatter};
 use criterion::{BatchSize, BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
 use legalmap::domain::{LonLat, ServicePoint};
-use legalmap::locator::index::{PointIndex, rstar_node_bytes, unit_vector};
+use legalmap::locator::index::{Entry, PointIndex, nearest_slots, rstar_node_bytes, unit_vector};
 use rstar::primitives::GeomWithData;
 use rstar::{DefaultParams, PointDistance, RStarInsertionStrategy, RTree, RTreeParams};
 use serde_json::json;
@@ -28,8 +28,6 @@ use serde_json::json;
 const ORIGINS: usize = 100_000;
 const SEED: u64 = 1;
 const RADIUS_M: f64 = 2_000.0;
-
-type Entry = GeomWithData<[f64; 3], u32>;
 
 fn sizes() -> Vec<usize> {
     list_from_env("LEGALMAP_BENCH_SIZES").unwrap_or_else(|| vec![346, 10_000, 600_000, 3_000_000])
@@ -67,21 +65,6 @@ fn rstar_tree<P: RTreeParams>(points: &[Arc<ServicePoint>]) -> RTree<Entry, P> {
     )
 }
 
-/// The k nearest slots, ties by slot: the traversal `PointIndex::nearest` makes, without its
-/// hits (distances in metres, references to the points) around it.
-fn rstar_nearest<P: RTreeParams>(tree: &RTree<Entry, P>, query: [f64; 3], k: usize) -> Vec<(f64, u32)> {
-    let mut found: Vec<(f64, u32)> = Vec::with_capacity(k + 1);
-    for (entry, chord_2) in tree.nearest_neighbor_iter_with_distance_2(&query) {
-        if found.len() >= k && chord_2 > found[k - 1].0 {
-            break;
-        }
-        found.push((chord_2, entry.data));
-    }
-    found.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    found.truncate(k);
-    found
-}
-
 /// The squared chord of `RADIUS_M` on the unit sphere (a hair wider, as the index makes it).
 fn radius_chord_2() -> f64 {
     let chord = 2.0 * (RADIUS_M / geo::Haversine.radius() / 2.0).sin() * (1.0 + 1e-9) + 1e-12;
@@ -100,7 +83,7 @@ fn rstar_within<P: RTreeParams>(tree: &RTree<Entry, P>, query: [f64; 3]) -> Vec<
 /// Default-parameter rstar answering what `PointIndex::nearest` answers: the k nearest with
 /// their great-circle distances in metres.
 fn default_nearest(tree: &RTree<Entry>, points: &[Arc<ServicePoint>], origin: LonLat, k: usize) -> f64 {
-    rstar_nearest(tree, unit_vector(origin), k)
+    nearest_slots(tree, unit_vector(origin), k)
         .into_iter()
         .map(|(_, slot)| origin.distance_m(points[slot as usize].record.location))
         .fold(0.0, f64::max)
@@ -286,10 +269,10 @@ fn node_size_sweep<const MAX: usize>(
     eprintln!("max {MAX}: {:.1} bytes/point", rstar_node_bytes(tree.root()) as f64 / points.len() as f64);
     let mut origin = cycle(origins);
     group.bench_function(format!("max {MAX:02}: k=1"), |b| {
-        b.iter(|| black_box(rstar_nearest(&tree, unit_vector(origin()), 1)))
+        b.iter(|| black_box(nearest_slots(&tree, unit_vector(origin()), 1)))
     });
     group.bench_function(format!("max {MAX:02}: k=5"), |b| {
-        b.iter(|| black_box(rstar_nearest(&tree, unit_vector(origin()), 5)))
+        b.iter(|| black_box(nearest_slots(&tree, unit_vector(origin()), 5)))
     });
     group.bench_function(format!("max {MAX:02}: within 2 km"), |b| {
         b.iter(|| black_box(rstar_within(&tree, unit_vector(origin()))))

@@ -17,7 +17,8 @@ use rstar::{ParentNode, PointDistance, RStarInsertionStrategy, RTree, RTreeNode,
 use crate::domain::{LonLat, ServicePoint};
 
 /// One tree entry: the point's unit vector and its slot in [`PointIndex::points`].
-type Entry = GeomWithData<[f64; 3], u32>;
+/// An R-tree entry: a point's unit vector and its slot in the code-ordered points.
+pub type Entry = GeomWithData<[f64; 3], u32>;
 
 /// Node sizes for the tree, chosen by measurement (`benches/index.rs` with
 /// `LEGALMAP_BENCH_NODE_SIZES`, maxima 6 to 32; figures in `bench/NOTES.md`). rstar's bulk load
@@ -170,24 +171,8 @@ impl PointIndex {
         Some(self.hit(origin, chord_2, slot))
     }
 
-    /// The `k` entries nearest to `query` as (squared chord, slot), nearest first, ties by slot
-    /// (code order). rstar yields equally distant entries in no set order, so every entry tied
-    /// with the k-th is collected before choosing among them.
     fn nearest_entries(&self, query: [f64; 3], k: usize) -> Vec<(f64, u32)> {
-        let mut found: Vec<(f64, u32)> = Vec::with_capacity(k.min(1024) + 1);
-        if k == 0 {
-            return found;
-        }
-        for (entry, chord_2) in self.tree.nearest_neighbor_iter_with_distance_2(&query) {
-            if found.len() >= k && chord_2 > found[k - 1].0 {
-                break;
-            }
-            found.push((chord_2, entry.data));
-        }
-        // Already in distance order; this only reorders the ties.
-        found.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        found.truncate(k);
-        found
+        nearest_slots(&self.tree, query, k)
     }
 
     /// Every point within `radius_m` metres (great circle) of `origin`, nearest first.
@@ -242,6 +227,27 @@ fn sort_nearest_first(hits: &mut [Hit<'_>]) {
             .unwrap_or(Ordering::Equal)
             .then_with(|| a.point.record.code.cmp(&b.point.record.code))
     });
+}
+
+/// The `k` entries of `tree` nearest to the unit vector `query` as (squared chord, slot),
+/// nearest first, ties by slot (code order). rstar yields equally distant entries in no set
+/// order, so every entry tied with the k-th is collected before choosing among them. Generic
+/// over the node sizes so the benchmark runs the same traversal on rstar's defaults.
+pub fn nearest_slots<P: RTreeParams>(tree: &RTree<Entry, P>, query: [f64; 3], k: usize) -> Vec<(f64, u32)> {
+    let mut found: Vec<(f64, u32)> = Vec::with_capacity(k.min(1024) + 1);
+    if k == 0 {
+        return found;
+    }
+    for (entry, chord_2) in tree.nearest_neighbor_iter_with_distance_2(&query) {
+        if found.len() >= k && chord_2 > found[k - 1].0 {
+            break;
+        }
+        found.push((chord_2, entry.data));
+    }
+    // Already in distance order; this only reorders the ties.
+    found.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    found.truncate(k);
+    found
 }
 
 /// An estimate of the heap bytes of an rstar tree's nodes below `root` (public so the benchmark
