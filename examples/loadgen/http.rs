@@ -129,7 +129,7 @@ impl StaffSession {
             .iter()
             .filter(|(n, _)| n.eq_ignore_ascii_case("set-cookie"))
             .map(|(_, v)| v.split(';').next().unwrap_or("").to_owned())
-            .find(|pair| pair.starts_with(legalmap::web::auth::SESSION_COOKIE))
+            .find(|pair| pair.starts_with(legalmap::web::cookies::SESSION))
             .with_context(|| format!("login refused (HTTP {})", answer.status))?;
         Ok(Self { conn, cookie: session })
     }
