@@ -1,6 +1,6 @@
 //! `Query` and `Path` whose rejections are our errors: JSON `{"error": ...}` on the API, an
 //! HTML page on pages (axum's own rejections are plain text). Whatever other extractor a
-//! handler uses, [`crate::error::render_foreign_errors`] gives its rejection the same shapes.
+//! handler uses, [`crate::error::error_middleware`] gives its rejection the same shapes.
 
 use axum::extract::{FromRequestParts, Path, Query};
 use axum::http::request::Parts;
