@@ -23,16 +23,28 @@ use crate::locator::travel::TravelModel;
 use crate::routes;
 use crate::web::map::{MapSettings, TileSource};
 
-/// What every handler may use. Cheap to clone: all fields are handles.
+/// What every handler may use: one `Arc`, so a clone (axum makes a few per request) is one
+/// atomic increment, not one per field.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<SharedState>);
+
+impl std::ops::Deref for AppState {
+    type Target = SharedState;
+
+    fn deref(&self) -> &SharedState {
+        &self.0
+    }
+}
+
+/// The state behind [`AppState`].
+pub struct SharedState {
     pub db: Db,
     /// The current snapshot of the active points. Replaced whole when points change, so a
     /// query holds one consistent snapshot from start to end.
-    index: Arc<ArcSwap<PointIndex>>,
+    index: ArcSwap<PointIndex>,
     /// Held while a new snapshot is made from the current one, so two changes landing at once
     /// cannot each start from the same snapshot and lose the other's change.
-    index_writer: Arc<tokio::sync::Mutex<()>>,
+    index_writer: tokio::sync::Mutex<()>,
     pub travel: TravelModel,
     /// Tile source and district outline for the pages' map.
     pub map: Arc<MapSettings>,
@@ -47,15 +59,15 @@ impl AppState {
         let index = PointIndex::build(db.active_points().await?);
         let map = MapSettings::new(settings.tiles);
         let grid = Grid::new(map.district(), settings.coverage_cell_m);
-        Ok(Self {
+        Ok(Self(Arc::new(SharedState {
             db,
-            index: Arc::new(ArcSwap::from_pointee(index)),
-            index_writer: Arc::default(),
+            index: ArcSwap::from_pointee(index),
+            index_writer: tokio::sync::Mutex::default(),
             travel: settings.travel,
             map: Arc::new(map),
             staff: settings.staff,
             coverage: Arc::new(CoverageCache::new(grid, settings.travel)),
-        })
+        })))
     }
 
     /// The coverage of the current index snapshot.
