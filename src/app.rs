@@ -18,9 +18,11 @@ use crate::db::Db;
 use crate::db::points::DbError;
 use crate::domain::PointCode;
 use crate::error::{self, AppError};
+use crate::locator::district::DistrictBoundary;
 use crate::locator::index::PointIndex;
 use crate::locator::travel::TravelModel;
 use crate::routes;
+use crate::web::links::PublicUrl;
 use crate::web::map::{MapSettings, TileSource};
 
 /// What every handler may use: one `Arc`, so a clone (axum makes a few per request) is one
@@ -51,6 +53,10 @@ pub struct SharedState {
     pub staff: StaffSettings,
     /// The district's coverage, recomputed when the index changes.
     pub coverage: Arc<CoverageCache>,
+    /// `--public-url`, if set.
+    pub public_url: Option<PublicUrl>,
+    /// The district boundary, for "is this origin in Huangyan" on every answer.
+    pub district: DistrictBoundary,
 }
 
 impl AppState {
@@ -59,6 +65,7 @@ impl AppState {
         let index = PointIndex::build(db.active_points().await?);
         let map = MapSettings::new(settings.tiles);
         let grid = Grid::new(map.district(), settings.coverage_cell_m);
+        let district = DistrictBoundary::new(map.district());
         Ok(Self(Arc::new(SharedState {
             db,
             index: ArcSwap::from_pointee(index),
@@ -67,6 +74,8 @@ impl AppState {
             map: Arc::new(map),
             staff: settings.staff,
             coverage: Arc::new(CoverageCache::new(grid, settings.travel)),
+            public_url: settings.public_url,
+            district,
         })))
     }
 
@@ -81,6 +90,12 @@ impl AppState {
         &self,
     ) -> Result<Arc<Vec<crate::coverage::places::PlaceSummary>>, DbError> {
         self.coverage.place_summaries(self.index(), self.db.places()).await
+    }
+
+    /// The address links that leave the screen (QR codes, printed sheets) start with:
+    /// `--public-url`, or else the address this request reached the server at.
+    pub fn public_base(&self, headers: &axum::http::HeaderMap) -> Option<PublicUrl> {
+        self.public_url.clone().or_else(|| PublicUrl::from_request(headers, self.staff.secure_cookies))
     }
 
     /// The current index snapshot.
@@ -138,6 +153,8 @@ pub struct Settings {
     pub staff: StaffSettings,
     /// Side of the coverage grid's cells, metres.
     pub coverage_cell_m: f64,
+    /// `--public-url`, for links that leave the screen (QR codes on printed sheets).
+    pub public_url: Option<PublicUrl>,
 }
 
 impl Default for Settings {
@@ -147,6 +164,7 @@ impl Default for Settings {
             tiles: TileSource::default(),
             staff: StaffSettings::default(),
             coverage_cell_m: DEFAULT_CELL_M,
+            public_url: None,
         }
     }
 }
@@ -156,6 +174,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .merge(routes::pages::router())
+        .merge(routes::signs::router())
         .nest("/admin", routes::admin::router())
         .route("/static/{*path}", get(routes::static_files::static_file))
         .nest("/api/v1", routes::api::router())

@@ -153,6 +153,10 @@ pub struct ServeArgs {
     /// Side of the coverage grid's square cells, metres (25-1000).
     #[arg(long, env = "LEGALMAP_COVERAGE_CELL_M", default_value_t = DEFAULT_CELL_M)]
     pub coverage_cell_m: f64,
+    /// The address staff phones reach this server at, e.g. https://legalmap.example.gov.cn:
+    /// the QR codes on printed field sheets open it. Unset: the address the sheet was printed from.
+    #[arg(long, env = "LEGALMAP_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 /// Checks a coverage cell size.

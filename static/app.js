@@ -26,7 +26,12 @@
       .then(function (html) {
         results.innerHTML = html;
         results.removeAttribute('aria-busy');
-        if (remember && window.history && history.pushState) { history.pushState({ url: url }, '', url); }
+        if (remember && window.history && history.pushState) {
+          history.pushState({ url: url }, '', url);
+          // 大字模式 comes back to the results now shown, not to the page first loaded.
+          var returnTo = document.querySelector('form.text-size input[name=return_to]');
+          if (returnTo) { returnTo.value = url; }
+        }
         var heading = document.getElementById('results-heading');
         if (heading) {
           // Move the reader (and screen readers) to the answer, which sits below the form.
@@ -59,21 +64,33 @@
       // A place name wins over coordinates typed earlier, as on the server.
       showPanel('/nearest?' + query.join('&'), true);
     });
+    // Arrow keys move between the mode radios without reloading on every step (WCAG 3.2.2):
+    // the results follow once the choice has rested for a moment; Enter submits at once.
+    var modeTimer = null;
     form.addEventListener('change', function (event) {
       if (event.target.name !== 'mode') { return; }
-      var link = results.querySelector('.mode-switch a[href$="mode=' + event.target.value + '"]');
-      if (link) { showPanel(link.getAttribute('href'), true); }
+      window.clearTimeout(modeTimer);
+      modeTimer = window.setTimeout(function () {
+        var link = results.querySelector('.mode-switch a[href$="mode=' + selectedMode() + '"]');
+        if (link) { showPanel(link.getAttribute('href'), true); }
+      }, 900);
     });
     results.addEventListener('click', function (event) {
       var link = event.target.closest && event.target.closest('a[data-fragment]');
       if (!link) { return; }
       event.preventDefault();
-      var mode = /[?&]mode=(\w+)/.exec(link.getAttribute('href'));
-      if (mode) {
-        var radio = form.querySelector('input[name=mode][value=' + mode[1] + ']');
+      var href = link.getAttribute('href');
+      if (link.closest('.mode-switch')) {
+        // A mode link sets the form's mode.
+        var mode = /[?&]mode=(\w+)/.exec(href);
+        var radio = mode && form.querySelector('input[name=mode][value=' + mode[1] + ']');
         if (radio) { radio.checked = true; }
+      } else {
+        // Any other link (a place picked from a list) keeps the mode chosen in the form.
+        href = href.replace(/([?&]mode=)\w+/, '$1' + selectedMode());
       }
-      showPanel(link.getAttribute('href'), true);
+      window.clearTimeout(modeTimer);
+      showPanel(href, true);
     });
     window.addEventListener('popstate', function () { window.location.reload(); });
   }
@@ -86,17 +103,32 @@
     locateStatus.className = isProblem ? 'problem' : '';
   }
 
+  function locating(busy) {
+    locateButton.disabled = busy;
+    locateButton.setAttribute('aria-busy', busy ? 'true' : 'false');
+    locateButton.textContent = busy ? '正在定位……' : '使用我的位置';
+  }
+
   if (locateButton && form && 'geolocation' in navigator) {
     locateButton.hidden = false;
     locateButton.addEventListener('click', function () {
+      var fallback = '您可以在地图上点选您所在的位置，或在上方输入村、社区、镇街名称搜索。';
+      if (!window.isSecureContext) {
+        // Browsers refuse geolocation over plain HTTP: not the resident's doing.
+        say('定位需要安全连接（HTTPS），本网址暂不支持定位。' + fallback, true);
+        return;
+      }
+      locating(true);
       say('正在获取您的位置……', false);
       navigator.geolocation.getCurrentPosition(function (position) {
+        locating(false);
         say('', false);
         searchAt(position.coords.latitude, position.coords.longitude, 'wgs84', 'gps');
       }, function (error) {
-        var why = error.code === 1 ? '您没有允许本网页获取位置'
+        locating(false);
+        var why = error.code === 1 ? '没有获得定位权限（可在浏览器设置中允许本网站获取位置）'
           : error.code === 3 ? '获取位置超时' : '暂时无法获取您的位置';
-        say(why + '。您可以在地图上点选您所在的位置，或在上方输入村、社区、镇街名称搜索。', true);
+        say(why + '。' + fallback, true);
       }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
     });
   }

@@ -90,6 +90,9 @@ pub fn is_done(point: &ServicePoint) -> bool {
 pub struct NextPoint {
     pub code: String,
     pub name: String,
+    /// To find it on the ground; `None` when unknown.
+    pub address: Option<String>,
+    pub phone: Option<String>,
     /// WGS-84.
     pub lon: f64,
     pub lat: f64,
@@ -183,6 +186,8 @@ pub fn campaign(towns: &[Town], points: &[ServicePoint]) -> Campaign {
             next.push(NextPoint {
                 code: point.record.code.as_str().to_owned(),
                 name: point.record.name.clone(),
+                address: point.record.address.clone(),
+                phone: point.record.phone.clone(),
                 lon: point.record.location.lon(),
                 lat: point.record.location.lat(),
                 location_quality: point.record.location_quality,

@@ -11,6 +11,7 @@ use crate::config::{Command, ExportArgs, ImportArgs, ServeArgs, SynthArgs, check
 use crate::db::Db;
 use crate::db::point_writes::Change;
 use crate::points::{csv_file, seed, synth};
+use crate::web::links::PublicUrl;
 
 mod campaign;
 mod coverage;
@@ -34,6 +35,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         tiles: args.tiles.source().map_err(anyhow::Error::msg)?,
         staff: args.staff.settings().map_err(anyhow::Error::msg)?,
         coverage_cell_m: check_cell_m(args.coverage_cell_m).map_err(anyhow::Error::msg)?,
+        public_url: args
+            .public_url
+            .as_deref()
+            .map(PublicUrl::parse)
+            .transpose()
+            .map_err(anyhow::Error::msg)?,
     };
     let db = Db::connect(&args.database.database_url).await?;
     if let Some(loaded) = seed::seed_if_empty(&db).await? {

@@ -9,6 +9,9 @@ pub mod point;
 pub mod point_filter;
 pub mod staff;
 
+/// The national public legal service hotline (公共法律服务热线), answered around the clock.
+pub const LEGAL_HOTLINE: &str = "12348";
+
 pub use datum::Datum;
 pub use lonlat::{CoordError, LonLat};
 pub use point::{AreaType, LocationQuality, PointCode, PointKind, PointRecord, ServicePoint, Verification};

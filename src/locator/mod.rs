@@ -1,6 +1,10 @@
 //! "Which points can I reach": the index's hits with the travel model applied. Shared by the
 //! JSON API and the pages so both answer the same way.
 
+/// "Is this inside the district?", fast enough for every answer.
+pub mod district;
+/// Estimates that share one spot, as one line of an answer.
+pub mod grouping;
 /// The R-tree of active points: exact nearest and within-distance queries on the sphere.
 pub mod index;
 /// The travel-time model and the provincial 15-minute standard.
@@ -69,7 +73,7 @@ pub fn reachable<'a>(index: &'a PointIndex, model: &TravelModel, trip: Trip) -> 
     candidates.into_iter().filter(|candidate| candidate.within).collect()
 }
 
-fn rate<'a>(hits: Vec<Hit<'a>>, model: &TravelModel, trip: Trip) -> Vec<Candidate<'a>> {
+pub(crate) fn rate<'a>(hits: Vec<Hit<'a>>, model: &TravelModel, trip: Trip) -> Vec<Candidate<'a>> {
     hits.into_iter()
         .map(|hit| {
             let estimate = model.estimate(trip.mode, hit.distance_m);

@@ -7,4 +7,5 @@ pub mod extract;
 pub mod openapi;
 pub mod pages;
 pub mod params;
+pub mod signs;
 pub mod static_files;

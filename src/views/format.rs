@@ -84,6 +84,16 @@ pub fn location_quality(quality: LocationQuality) -> &'static str {
     }
 }
 
+/// A location quality in a few characters, for tables and lists.
+pub fn location_quality_short(quality: LocationQuality) -> &'static str {
+    match quality {
+        LocationQuality::TownCentre => "镇街中心（估算）",
+        LocationQuality::Geocoded => "公开地理编码",
+        LocationQuality::StaffSet => "工作人员设置",
+        LocationQuality::GpsOnSite => "现场定位",
+    }
+}
+
 /// A point's field as staff read it; a location to six decimals (about 0.1 m).
 pub fn field_value(value: &FieldValue<'_>) -> String {
     match *value {

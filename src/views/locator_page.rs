@@ -5,7 +5,8 @@ use maud::{Markup, html};
 
 use super::format;
 use super::layout::{PageContext, layout};
-use crate::domain::{LonLat, ServicePoint};
+use crate::domain::{LEGAL_HOTLINE, LonLat, ServicePoint};
+use crate::locator::grouping::Entry;
 use crate::locator::travel::Mode;
 use crate::locator::{Candidate, Trip};
 use crate::web::map::TileSource;
@@ -43,7 +44,13 @@ pub struct Results<'a> {
     pub origin_label: String,
     /// The query string (without `mode`) that reproduces this origin, for mode links.
     pub origin_query: String,
-    pub candidates: Vec<Candidate<'a>>,
+    /// Outside Huangyan the list is the district's nearest points, and the page says so first.
+    pub origin_in_district: bool,
+    /// The point the resident picked, when its location is only an estimate: the distances
+    /// are then from its town's centre, and the page says so first.
+    pub picked_estimate: Option<&'a ServicePoint>,
+    /// Nearest first; estimates that share a spot as one line.
+    pub entries: Vec<Entry<'a>>,
 }
 
 /// The full page.
@@ -133,10 +140,32 @@ pub fn panel_markup(panel: &Panel<'_>) -> Markup {
 
 fn results_markup(results: &Results<'_>) -> Markup {
     let trip = results.trip;
-    let any_within = results.candidates.iter().any(|c| c.within);
+    let any_within = results.entries.iter().any(|entry| entry.lead().within);
+    let any_phone = results.entries.iter().any(|entry| match entry {
+        Entry::Point(candidate) => candidate.point.record.phone.is_some(),
+        Entry::EstimateGroup(members) => members.iter().any(|member| member.point.record.phone.is_some()),
+    });
+    let from_estimate = results.picked_estimate.is_some();
     html! {
         div #origin data-lon=(results.origin_on_map.lon()) data-lat=(results.origin_on_map.lat()) hidden {}
         h2 #results-heading { "离" (results.origin_label) "最近的服务点" }
+        @if !results.origin_in_district {
+            p.summary.out role="status" {
+                "这个位置不在黄岩区内。黄岩区的公共法律服务点只服务本区居民，以下是离这里最近的黄岩区服务点；"
+                "区外居民请咨询当地司法局，或拨打热线 " a href={ "tel:" (LEGAL_HOTLINE) } { (LEGAL_HOTLINE) } "。"
+            }
+        }
+        @if let Some(point) = results.picked_estimate {
+            p.summary.estimate role="note" {
+                strong { (point.record.name) "的位置尚未核实" } "，暂以" (point.record.town) "中心代替。"
+                "以下距离和时间从" (point.record.town) "中心算起，不是从" (point.record.name) "出发的距离。"
+                @if let Some(phone) = &point.record.phone {
+                    "可拨打服务点电话 " a href={ "tel:" (phone) } { (phone) } " 问路。"
+                } @else {
+                    "可拨打热线 " a href={ "tel:" (LEGAL_HOTLINE) } { (LEGAL_HOTLINE) } " 咨询。"
+                }
+            }
+        }
         nav.mode-switch aria-label="出行方式" {
             @for mode in Mode::ALL.iter().copied() {
                 @if mode == trip.mode {
@@ -146,19 +175,24 @@ fn results_markup(results: &Results<'_>) -> Markup {
                 }
             }
         }
-        @if !any_within {
+        @if from_estimate {
+        } @else if !any_within {
             p.summary.out role="status" {
-                (format::mode(trip.mode)) (trip.minutes) "分钟内没有可到达的服务点。以下是最近的服务点，可以拨打电话咨询，或拨打热线 "
-                a href="tel:12348" { "12348" } "。"
+                (format::mode(trip.mode)) (trip.minutes) "分钟内没有可到达的服务点。以下是最近的服务点，"
+                @if any_phone { "可以拨打服务点电话咨询，或拨打热线 " } @else { "可以拨打热线 " }
+                a href={ "tel:" (LEGAL_HOTLINE) } { (LEGAL_HOTLINE) } "。"
             }
-        } @else if let Some(first) = results.candidates.first() {
+        } @else if let Some(Entry::Point(first)) = results.entries.first() {
             p.summary role="status" {
                 "最近的是" strong { (first.point.record.name) } "，" (format::mode(trip.mode)) (format::minutes(first.estimate.travel_minutes)) "。"
             }
         }
         ol.results {
-            @for candidate in &results.candidates {
-                (result_item(candidate, trip))
+            @for (rank, entry) in results.entries.iter().enumerate() {
+                @match entry {
+                    Entry::Point(candidate) => (result_item(candidate, trip, from_estimate, from_estimate && rank == 0)),
+                    Entry::EstimateGroup(members) => (group_item(members, trip, from_estimate)),
+                }
             }
         }
         p.note {
@@ -168,35 +202,92 @@ fn results_markup(results: &Results<'_>) -> Markup {
     }
 }
 
-fn result_item(candidate: &Candidate<'_>, trip: Trip) -> Markup {
+/// How far, and how long: from the origin, or (when the origin is an estimated point) from its
+/// town's centre, said as such.
+fn reach(candidate: &Candidate<'_>, trip: Trip, from_town_centre: bool) -> Markup {
+    let estimated = candidate.point.record.location_quality.is_estimate();
+    html! {
+        p.reach {
+            @if from_town_centre && candidate.distance_m < 1.0 {
+                "同在" (candidate.point.record.town) "中心（位置待核实）"
+            } @else {
+                @if from_town_centre { "距镇街中心 " } @else { "距离 " }
+                (format::distance(candidate.distance_m)) " · " (format::mode(trip.mode)) (format::minutes(candidate.estimate.travel_minutes))
+                @if estimated && trip.mode != Mode::Walk { "（位置和时间均为估算）" }
+            }
+        }
+    }
+}
+
+fn result_item(candidate: &Candidate<'_>, trip: Trip, from_town_centre: bool, is_origin: bool) -> Markup {
     let record = &candidate.point.record;
     html! {
         li.result data-code=(record.code) {
             h3 { a href={ "/points/" (record.code) } { (record.name) } }
             p.town { (record.town) }
-            p.reach {
-                "距离 " (format::distance(candidate.distance_m)) " · " (format::mode(trip.mode)) (format::minutes(candidate.estimate.travel_minutes))
+            @if is_origin {
+                p.reach { "您选择的服务点（位置待核实）" }
+            } @else {
+                (reach(candidate, trip, from_town_centre))
+                @if !from_town_centre {
+                    p.badges {
+                        @if candidate.within {
+                            span.badge.ok { "✓ " (trip.minutes) "分钟内可到" }
+                        } @else {
+                            span.badge.no { "✗ 超过" (trip.minutes) "分钟" }
+                        }
+                        @if candidate.estimate.meets_standard {
+                            span.badge.ok { "✓ 符合省定标准" }
+                        } @else {
+                            span.badge.no { "✗ 超出省定标准（" (format::standard(trip.mode)) "）" }
+                        }
+                    }
+                }
             }
-            p.badges {
-                @if candidate.within {
-                    span.badge.ok { "✓ " (trip.minutes) "分钟内可到" }
-                } @else {
-                    span.badge.no { "✗ 超过" (trip.minutes) "分钟" }
-                }
-                @if candidate.estimate.meets_standard {
-                    span.badge.ok { "✓ 符合省定标准" }
-                } @else {
-                    span.badge.no { "✗ 超出省定标准（" (format::standard(trip.mode)) "）" }
-                }
-                @if record.location_quality.is_estimate() {
-                    span.badge.estimate { "位置为估算，待核实" }
-                }
+            @if record.location_quality.is_estimate() {
+                p.badges { span.badge.estimate { "位置为估算，待核实" } }
             }
             p.actions {
                 @if let Some(phone) = &record.phone {
                     a.button href={ "tel:" (phone) } { "拨打电话" }
                 }
                 a.button href={ "/points/" (record.code) "#navigate" } { "导航前往" }
+            }
+        }
+    }
+}
+
+/// What a town is called in "its centre": 街道 for a street, else 镇 (乡 for a township).
+fn town_kind(town: &str) -> &'static str {
+    if town.ends_with("街道") {
+        "街道"
+    } else if town.ends_with('乡') {
+        "乡"
+    } else {
+        "镇"
+    }
+}
+
+/// Estimates that share their town's centre: one line, the points behind a disclosure.
+fn group_item(members: &[Candidate<'_>], trip: Trip, from_town_centre: bool) -> Markup {
+    let lead = &members[0];
+    let town = &lead.point.record.town;
+    html! {
+        li.result.estimate-group data-code=(lead.point.record.code) {
+            h3 { (town) "：" (members.len()) " 个服务点位置待核实，暂以" (town_kind(town)) "中心代替" }
+            (reach(lead, trip, from_town_centre))
+            details {
+                summary { "查看这 " (members.len()) " 个服务点" }
+                ul.group-members {
+                    @for member in members {
+                        li {
+                            a href={ "/points/" (member.point.record.code) } { (member.point.record.name) }
+                            @if let Some(phone) = &member.point.record.phone {
+                                " · " a href={ "tel:" (phone) } { "拨打电话" }
+                            }
+                        }
+                    }
+                }
             }
         }
     }

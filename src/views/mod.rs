@@ -8,6 +8,7 @@ mod layout;
 pub mod locator_page;
 pub mod navigation;
 pub mod point_page;
+pub mod sign;
 
 pub use coverage_page::coverage_page;
 pub use layout::{PageContext, Side, error_page, head, layout};

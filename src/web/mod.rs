@@ -11,6 +11,8 @@ pub mod cookies;
 pub mod geojson;
 /// Bytes as lower-case hex digits.
 pub mod hex;
+/// Absolute links and QR codes for printed pages.
+pub mod links;
 /// The pages' map: tile source and district outline in the tiles' datum.
 pub mod map;
 /// How much staff may upload.

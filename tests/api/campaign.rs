@@ -82,3 +82,39 @@ async fn a_geonames_point_page_credits_geonames() {
     let (_, other) = app.get_page("/points/331003001001").await;
     assert!(!other.contains("geonames.org"));
 }
+
+#[tokio::test]
+async fn a_towns_field_sheet_lists_its_route_with_qr_codes_of_the_edit_pages_at_the_public_url() {
+    let public_url = legalmap::web::links::PublicUrl::parse("https://legalmap.example.gov.cn").unwrap();
+    let app = TestApp::with_settings(legalmap::app::Settings {
+        public_url: Some(public_url),
+        ..Default::default()
+    })
+    .await;
+    let editor = app.staff("editor1", Role::Editor).await;
+    let campaign = app.get_as(&editor, "/admin/campaign").await;
+    assert!(campaign.body.contains("href=\"/admin/campaign/331003107/sheet\""), "linked from the campaign");
+
+    let sheet = app.get_as(&editor, "/admin/campaign/331003107/sheet").await;
+    assert_eq!(sheet.status, StatusCode::OK);
+    assert!(sheet.body.contains("院桥镇实地核实单"));
+    // The points to visit, in the campaign's route order, each with its QR code and link.
+    let admin = app.staff("admin1", Role::Admin).await;
+    let figures: serde_json::Value =
+        serde_json::from_str(&app.get_as(&admin, "/admin/campaign.json").await.body).unwrap();
+    let town = figures["towns"].as_array().unwrap().iter().find(|t| t["code"] == "331003107").unwrap();
+    let route: Vec<&str> =
+        town["next"].as_array().unwrap().iter().map(|p| p["code"].as_str().unwrap()).collect();
+    let link = "https://legalmap.example.gov.cn/admin/points/";
+    let listed: Vec<&str> = sheet.body.split(link).skip(1).map(|rest| &rest[..12]).collect();
+    assert_eq!(listed, route);
+    assert_eq!(sheet.body.matches("class=\"sheet-point\"").count(), route.len());
+    assert_eq!(sheet.body.matches("<svg").count(), route.len(), "a QR code each");
+    assert!(!sheet.body.contains("--public-url"), "configured: no advice to set it");
+
+    let missing = app.get_as(&editor, "/admin/campaign/999999999/sheet").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("没有这个镇街"));
+    let anonymous = app.get_anonymous("/admin/campaign/331003107/sheet").await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+}

@@ -70,14 +70,22 @@ async fn every_point_has_a_page() {
 async fn without_javascript_the_form_gets_the_same_nearest_points_as_the_api() {
     let app = TestApp::new().await;
     for (lat, lon, mode) in [(28.64, 121.26, "walk"), (28.59, 120.93, "bike"), (28.55, 121.25, "drive")] {
-        let (_, api) = app.get_json(&format!("/api/v1/nearest?lat={lat}&lon={lon}&mode={mode}")).await;
+        let (_, api) = app
+            .get_json(&format!("/api/v1/nearest?lat={lat}&lon={lon}&mode={mode}&group_estimates=true"))
+            .await;
         let (status, html) =
             app.get_page(&format!("/nearest?place=&lat={lat}&lon={lon}&crs=wgs84&mode={mode}")).await;
         assert_eq!(status, StatusCode::OK);
         let listed: Vec<&str> =
             html.split("data-code=\"").skip(1).map(|piece| piece.split('"').next().unwrap()).collect();
-        let expected: Vec<&str> =
-            api["results"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap()).collect();
+        // The page groups estimates that share a spot, as the API does when asked; a group's
+        // line carries its first member's code.
+        let expected: Vec<&str> = api["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|line| line["code"].as_str().or(line["members"][0]["code"].as_str()).unwrap())
+            .collect();
         assert_eq!(listed, expected, "{lat},{lon} {mode}");
         assert!(html.contains("离所填坐标最近的服务点"));
     }
@@ -105,7 +113,9 @@ async fn when_nothing_is_within_15_minutes_the_page_says_so_and_lists_the_neares
     let (status, html) = app.get_page("/nearest?lat=28.6&lon=121.6&mode=walk").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("分钟内没有可到达的服务点"));
-    assert_eq!(html.matches("class=\"result\"").count(), 5);
+    let lines =
+        html.matches("class=\"result\"").count() + html.matches("class=\"result estimate-group\"").count();
+    assert_eq!(lines, 5);
 }
 
 #[tokio::test]

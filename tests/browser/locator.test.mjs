@@ -106,7 +106,7 @@ test('a refused location says so and offers the alternatives', async () => {
   await page.click('#locate');
   await page.waitForSelector('#locate-status.problem');
   const status = await page.textContent('#locate-status');
-  assert.match(status, /没有允许|无法获取|超时/);
+  assert.match(status, /定位权限|无法获取|超时/);
   assert.match(status, /地图上点选/);
   assert.match(status, /搜索/);
   await shot(page, 'location-refused');

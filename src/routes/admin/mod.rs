@@ -10,6 +10,7 @@ mod import;
 mod login;
 mod points;
 mod session;
+mod signs;
 mod upload;
 mod users;
 
@@ -45,6 +46,8 @@ pub fn router() -> Router<AppState> {
         .route("/export.geojson", get(import::export_geojson))
         .route("/campaign", get(campaign::campaign_page))
         .route("/campaign.json", get(campaign::campaign_json))
+        .route("/campaign/{town}/sheet", get(campaign::field_sheet))
+        .route("/signs", get(signs::town_signs))
         .route("/coverage", get(coverage::coverage_page))
         .route("/coverage/cells.png", get(coverage::cells_png))
         .route("/coverage/places", post(coverage::upload_places).layer(upload::body_limit()))

@@ -5,18 +5,8 @@ use maud::{Markup, html};
 
 use super::layout;
 use crate::campaign::{Campaign, QualityCounts};
-use crate::domain::LocationQuality;
 use crate::domain::staff::Staff;
-
-/// The Chinese name of a location quality.
-fn quality_label(quality: LocationQuality) -> &'static str {
-    match quality {
-        LocationQuality::TownCentre => "镇街中心（估算）",
-        LocationQuality::Geocoded => "公开地理编码",
-        LocationQuality::StaffSet => "工作人员设置",
-        LocationQuality::GpsOnSite => "现场定位",
-    }
-}
+use crate::views::format;
 
 /// A progress bar with its figures as text, so it reads without the bar.
 fn progress(counts: &QualityCounts) -> Markup {
@@ -55,12 +45,14 @@ pub fn campaign_page(staff: &Staff, figures: &Campaign) -> Markup {
         @for town in &figures.towns {
             section id={ "town-" (town.code) } {
                 h2 { (town.name) "：待核实 " (town.next.len()) " 个" }
+                p { a href={ "/admin/campaign/" (town.code) "/sheet" } { "打印" (town.name) "实地核实单（A4，含二维码）" }
+                    " · " a href={ "/admin/signs?town=" (town.code) } { "打印服务点标识牌" } }
                 p { "按路线顺序（从镇街中心出发，每次去最近的下一个点）。标有“疑似错误”的点离其他镇街中心更近，请先核实。" }
                 ol {
                     @for point in &town.next {
                         li {
                             a href={ "/admin/points/" (point.code) } { (point.name) }
-                            " · " (quality_label(point.location_quality))
+                            " · " (format::location_quality_short(point.location_quality))
                             " · 距上一站 " (format!("{:.1}", point.leg_m / 1000.0)) " 公里"
                             @if point.nearer_other_town { " · " strong { "疑似错误：离其他镇街中心更近" } }
                         }

@@ -4,6 +4,7 @@
 mod campaign;
 mod coverage;
 mod edit;
+mod field_sheet;
 mod import;
 mod points;
 mod users;
@@ -13,6 +14,7 @@ use maud::{DOCTYPE, Markup, html};
 pub use campaign::campaign_page;
 pub use coverage::{CoverageView, coverage_page};
 pub use edit::{EditView, edit_page};
+pub use field_sheet::{FieldSheet, field_sheet};
 pub use import::{ImportPreview, import_done_page, import_page, import_result_page};
 pub use points::{history_page, points_page};
 pub use users::users_page;
