@@ -17,7 +17,9 @@
 
   // ---- results panel -------------------------------------------------------------------
 
-  function showPanel(url, remember) {
+  /** Loads the results panel for `url`; `keepFocus`: leave focus where it is (a mode chosen
+   * with the arrow keys), else move the reader to the answer. */
+  function showPanel(url, remember, keepFocus) {
     if (!results) { window.location.href = url; return; }
     results.setAttribute('aria-busy', 'true');
     var fragmentUrl = url + (url.indexOf('?') < 0 ? '?' : '&') + 'fragment=1';
@@ -33,7 +35,7 @@
           if (returnTo) { returnTo.value = url; }
         }
         var heading = document.getElementById('results-heading');
-        if (heading) {
+        if (heading && !keepFocus) {
           // Move the reader (and screen readers) to the answer, which sits below the form.
           heading.setAttribute('tabindex', '-1');
           heading.focus({ preventScroll: true });
@@ -72,7 +74,7 @@
       window.clearTimeout(modeTimer);
       modeTimer = window.setTimeout(function () {
         var link = results.querySelector('.mode-switch a[href$="mode=' + selectedMode() + '"]');
-        if (link) { showPanel(link.getAttribute('href'), true); }
+        if (link) { showPanel(link.getAttribute('href'), true, true); }
       }, 900);
     });
     results.addEventListener('click', function (event) {
