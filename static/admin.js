@@ -44,6 +44,8 @@
   var current = data.currentLat ? L.latLng(parseFloat(data.currentLat), parseFloat(data.currentLon)) : null;
   var next = data.newLat ? L.latLng(parseFloat(data.newLat), parseFloat(data.newLon)) : current;
   var start = next || L.latLng(28.6, 121.2);
+  // The view first: Leaflet sets up a marker's dragging only once the map has one.
+  map.setView(start, next ? 16 : 11);
   if (current) {
     L.circleMarker(current, { radius: 7, color: '#555', fillColor: '#999', fillOpacity: 0.8 })
       .bindTooltip('原位置').addTo(map);
@@ -57,7 +59,6 @@
   }).addTo(map);
   marker.dragging.disable();
   var accuracyCircle = null;
-  map.setView(start, next ? 16 : 11);
 
   /* WGS-84 to GCJ-02 (the published approximation), for GPS fixes drawn on Chinese tiles. */
   function toGcj02(latitude, longitude) {
@@ -237,7 +238,13 @@
   gpsButton.hidden = !navigator.geolocation;
   editButton.parentNode.hidden = false;
   // After a refused save the page comes back with the editor's location: keep editing it.
-  if (next && current && !next.equals(current)) { startEditing(); showPreview(); } else { setEditing(false); }
+  // (Read back at 7 decimals a stored location is a few millimetres off itself: not a change.)
+  if (data.preview === 'true' && next && current && map.distance(next, current) > 0.05) {
+    startEditing();
+    showPreview();
+  } else {
+    setEditing(false);
+  }
   element.setAttribute('data-ready', 'true');
 })();
 

@@ -130,7 +130,9 @@ test('outside the location mode a stray tap or drag moves nothing; 取消 puts i
   assert.ok(await page.locator('#lat').evaluate((input) => input.readOnly), 'the fields are locked too');
 
   await page.click('#edit-location');
-  await page.mouse.click(box.x + box.width / 2 + 50, box.y + box.height / 2 - 30);
+  await map.scrollIntoViewIfNeeded();
+  const now = await map.boundingBox(); // clicking the button may have scrolled the page
+  await page.mouse.click(now.x + now.width / 2 + 50, now.y + now.height / 2 - 30);
   assert.notEqual(await page.inputValue('#lat'), before.lat, 'in the mode a tap moves the point');
   assert.match(await page.textContent('#location-preview'), /新位置距原位置/);
   await shot(page, 'edit-location-mode');

@@ -186,7 +186,7 @@ fn edit_map(view: &EditView<'_>) -> Markup {
         div #edit-map data-tile-url=(view.tiles.url_template) data-tile-attribution=(view.tiles.attribution)
             data-datum=(view.tiles.datum)
             data-outline=(json(&view.outline)) data-neighbours=(json(&neighbours))
-            data-confirm-move-m=(view.confirm_move_m) data-max-accuracy-m=(view.max_gps_accuracy_m)
+            data-preview=(view.preview) data-confirm-move-m=(view.confirm_move_m) data-max-accuracy-m=(view.max_gps_accuracy_m)
             data-current-lon=[view.current_on_map.map(|p| p.lon())] data-current-lat=[view.current_on_map.map(|p| p.lat())]
             data-new-lon=[view.new_on_map.map(|p| p.lon())] data-new-lat=[view.new_on_map.map(|p| p.lat())] {}
     }
