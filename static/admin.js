@@ -45,7 +45,7 @@
   var next = data.newLat ? L.latLng(parseFloat(data.newLat), parseFloat(data.newLon)) : current;
   var start = next || L.latLng(28.6, 121.2);
   // The view first: Leaflet sets up a marker's dragging only once the map has one.
-  map.setView(start, next ? 16 : 11);
+  map.setView(start, next ? 15 : 11);
   if (current) {
     L.circleMarker(current, { radius: 7, color: '#555', fillColor: '#999', fillOpacity: 0.8 })
       .bindTooltip('原位置').addTo(map);

@@ -128,6 +128,8 @@ test('outside the location mode a stray tap or drag moves nothing; 取消 puts i
   assert.deepEqual({ lat: await page.inputValue('#lat'), lon: await page.inputValue('#lon') }, before);
   assert.equal(await page.locator('#edit-map .leaflet-marker-draggable').count(), 0, 'the marker does not drag');
   assert.ok(await page.locator('#lat').evaluate((input) => input.readOnly), 'the fields are locked too');
+  // Without tiles the map still shows the district outline and the town's other points.
+  assert.ok(await page.locator('#edit-map path.leaflet-interactive').count() >= 3, 'neighbours drawn');
 
   await page.click('#edit-location');
   await map.scrollIntoViewIfNeeded();
