@@ -232,6 +232,8 @@
     fillFromMap(event.latlng);
   });
   [lat, lon, crs, paste].forEach(function (input) { input.addEventListener('input', typed); input.addEventListener('change', typed); });
+  // A datum reinterprets the coordinates, so choosing one is a location change: into the mode.
+  crs.addEventListener('change', function () { if (!editing) { startEditing(); typed(); } });
   editButton.addEventListener('click', startEditing);
   cancelButton.addEventListener('click', cancelEditing);
   gpsButton.addEventListener('click', useGps);
