@@ -180,6 +180,10 @@ pub struct StaffArgs {
     /// An edit that moves a point further than this asks for confirmation, metres.
     #[arg(long, env = "LEGALMAP_CONFIRM_MOVE_M", default_value_t = 500.0)]
     pub confirm_move_m: f64,
+    /// A GPS fix captured on site with an accuracy radius worse than this (metres) is saved
+    /// only with a reason, 5-1000.
+    #[arg(long, env = "LEGALMAP_MAX_GPS_ACCURACY_M", default_value_t = 50.0)]
+    pub max_gps_accuracy_m: f64,
 }
 
 impl StaffArgs {
@@ -187,10 +191,17 @@ impl StaffArgs {
         if !(self.confirm_move_m.is_finite() && self.confirm_move_m > 0.0) {
             return Err(format!("--confirm-move-m must be a positive number, got {}", self.confirm_move_m));
         }
+        if !(5.0..=1000.0).contains(&self.max_gps_accuracy_m) {
+            return Err(format!(
+                "--max-gps-accuracy-m must be 5-1000 metres, got {}",
+                self.max_gps_accuracy_m
+            ));
+        }
         Ok(StaffSettings {
             session_idle_secs: i64::from(self.session_idle_minutes) * 60,
             secure_cookies: self.secure_cookies,
             confirm_move_m: self.confirm_move_m,
+            max_gps_accuracy_m: self.max_gps_accuracy_m,
         })
     }
 }
@@ -201,11 +212,18 @@ pub struct StaffSettings {
     pub session_idle_secs: i64,
     pub secure_cookies: bool,
     pub confirm_move_m: f64,
+    /// GPS fixes less accurate than this (metres) need a reason.
+    pub max_gps_accuracy_m: f64,
 }
 
 impl Default for StaffSettings {
     fn default() -> Self {
-        Self { session_idle_secs: 30 * 60, secure_cookies: false, confirm_move_m: 500.0 }
+        Self {
+            session_idle_secs: 30 * 60,
+            secure_cookies: false,
+            confirm_move_m: 500.0,
+            max_gps_accuracy_m: 50.0,
+        }
     }
 }
 

@@ -41,6 +41,8 @@ fn point(serial: usize, town: &str, location: LonLat, quality: LocationQuality) 
             hours: None,
             location,
             location_quality: quality,
+            accuracy_m: None,
+            location_fixed_at: None,
             source: "tests/coverage.rs".into(),
             area_type: AreaType::Rural,
         },

@@ -19,6 +19,8 @@ fn point(code: &str, lon: f64, lat: f64, quality: LocationQuality) -> ServicePoi
         hours: None,
         location: LonLat::parse(lon, lat).unwrap(),
         location_quality: quality,
+        accuracy_m: None,
+        location_fixed_at: None,
         source: String::new(),
         area_type: AreaType::Rural,
     })

@@ -238,8 +238,8 @@ async fn insert_in(
     let (lon, lat) = (r.location.lon(), r.location.lat());
     sqlx::query!(
         r#"INSERT INTO points (code, name, town_code, town, kind, address, phone, hours, lon, lat,
-                               location_quality, source, area_type)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"#,
+                               location_quality, source, area_type, location_accuracy_m, location_fixed_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"#,
         code,
         r.name,
         r.town_code,
@@ -252,7 +252,9 @@ async fn insert_in(
         lat,
         quality,
         r.source,
-        area
+        area,
+        r.accuracy_m,
+        r.location_fixed_at
     )
     .execute(&mut **tx)
     .await?;
@@ -277,7 +279,7 @@ async fn update_in(
     let new_version = sqlx::query_scalar!(
         r#"UPDATE points SET name = ?, town_code = ?, town = ?, kind = ?, address = ?, phone = ?,
                   hours = ?, lon = ?, lat = ?, location_quality = ?, source = ?, area_type = ?,
-                  active = ?, verified_by = ?,
+                  location_accuracy_m = ?, location_fixed_at = ?, active = ?, verified_by = ?,
                   verified_at = CASE WHEN ? = '' THEN strftime('%Y-%m-%dT%H:%M:%SZ', 'now') ELSE ? END,
                   version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
            WHERE code = ? AND version = ?
@@ -294,6 +296,8 @@ async fn update_in(
         quality,
         r.source,
         area,
+        r.accuracy_m,
+        r.location_fixed_at,
         active,
         new.verified_by,
         new.verified_at,

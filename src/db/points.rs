@@ -40,6 +40,9 @@ pub(super) struct PointRow {
     pub updated_at: String,
     pub verified_by: Option<String>,
     pub verified_at: Option<String>,
+    #[serde(deserialize_with = "optional_real_from_text")]
+    pub location_accuracy_m: Option<f64>,
+    pub location_fixed_at: Option<String>,
 }
 
 impl TryFrom<PointRow> for ServicePoint {
@@ -52,6 +55,8 @@ impl TryFrom<PointRow> for ServicePoint {
             kind: row.kind.parse().map_err(corrupt)?,
             location: LonLat::parse(row.lon, row.lat).map_err(|e| corrupt(e.to_string()))?,
             location_quality: row.location_quality.parse().map_err(corrupt)?,
+            accuracy_m: row.location_accuracy_m,
+            location_fixed_at: row.location_fixed_at,
             area_type: row.area_type.parse().map_err(corrupt)?,
             name: row.name,
             town_code: row.town_code,
@@ -191,7 +196,7 @@ async fn bulk_read_sql(pool: &sqlx::SqlitePool) -> Result<String, DbError> {
     let columns: Vec<String> = super::field_names::<PointRow>()
         .iter()
         .map(|&column| match reals.iter().any(|real| real == column) {
-            true => format!("printf('%!.17g', {column})"),
+            true => format!("CASE WHEN {column} IS NULL THEN NULL ELSE printf('%!.17g', {column}) END"),
             false => column.to_owned(),
         })
         .collect();
@@ -200,6 +205,17 @@ async fn bulk_read_sql(pool: &sqlx::SqlitePool) -> Result<String, DbError> {
          WHERE active = 1 AND rowid > ? AND rowid <= ?",
         columns.join(", ")
     ))
+}
+
+/// A nullable real written as text by `printf('%!.17g', ...)` (NULL stays null).
+fn optional_real_from_text<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<f64>, D::Error> {
+    let text = <Option<std::borrow::Cow<'de, str>> as serde::Deserialize>::deserialize(deserializer)?;
+    text.map(|text| {
+        text.parse().map_err(|_| serde::de::Error::custom(format!("number {text:?} is not a number")))
+    })
+    .transpose()
 }
 
 /// A real written as text by `printf('%!.17g', ...)`: parsed back exactly.
@@ -250,7 +266,7 @@ mod tests {
             .await
             .unwrap();
         let mut fields: Vec<&str> = super::super::field_names::<PointRow>().to_vec();
-        assert_eq!(fields.len(), 18);
+        assert_eq!(fields.len(), 20);
         columns.sort();
         fields.sort();
         assert_eq!(columns, fields);

@@ -6,6 +6,10 @@
 use super::history::PointSnapshot;
 use super::{AreaType, LocationQuality, LonLat, PointKind, PointRecord, ServicePoint};
 
+/// Locations closer than this (metres) are the same place: the edit form shows coordinates to
+/// 7 decimals (about 1 cm), so reading them back is not a move.
+pub const SAME_PLACE_M: f64 = 0.05;
+
 /// One field of a point, as staff see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PointField {
@@ -20,6 +24,10 @@ pub enum PointField {
     Hours,
     Location,
     LocationQuality,
+    /// The GPS fix's accuracy radius (on-site captures only).
+    LocationAccuracy,
+    /// When the GPS fix was taken.
+    LocationFixedAt,
     Source,
     /// Retired or not.
     Active,
@@ -49,12 +57,14 @@ pub enum FieldValue<'a> {
     AreaType(AreaType),
     LocationQuality(LocationQuality),
     Location(LonLat),
+    /// Metres; `None` when not measured.
+    Metres(Option<f64>),
     Active(bool),
 }
 
 impl PointField {
     /// In the order the pages list them.
-    pub const ALL: [PointField; 14] = [
+    pub const ALL: [PointField; 16] = [
         PointField::Code,
         PointField::Name,
         PointField::Town,
@@ -65,11 +75,59 @@ impl PointField {
         PointField::Hours,
         PointField::Location,
         PointField::LocationQuality,
+        PointField::LocationAccuracy,
+        PointField::LocationFixedAt,
         PointField::Source,
         PointField::Active,
         PointField::VerifiedBy,
         PointField::VerifiedAt,
     ];
+
+    /// The fields the staff edit page decides, in its order: the merge of two editors' changes
+    /// goes field by field over these. The location carries its quality, fix and source with it.
+    pub const EDITABLE: [PointField; 7] = [
+        PointField::Name,
+        PointField::Kind,
+        PointField::AreaType,
+        PointField::Address,
+        PointField::Phone,
+        PointField::Hours,
+        PointField::Location,
+    ];
+
+    /// Whether two records agree in this field as an editor sees it: locations closer than
+    /// [`SAME_PLACE_M`] with the same quality and fix are the same location.
+    pub fn agrees(self, a: &PointRecord, b: &PointRecord) -> bool {
+        match self {
+            PointField::Location => {
+                a.location.distance_m(b.location) <= SAME_PLACE_M
+                    && a.location_quality == b.location_quality
+                    && a.accuracy_m == b.accuracy_m
+            }
+            _ => self.value_of(PointState::of_record(a)) == self.value_of(PointState::of_record(b)),
+        }
+    }
+
+    /// Copies this field from `from` into `to`; the location with its quality, fix and source.
+    /// Fields outside [`PointField::EDITABLE`] are left alone.
+    pub fn copy(self, from: &PointRecord, to: &mut PointRecord) {
+        match self {
+            PointField::Name => to.name.clone_from(&from.name),
+            PointField::Kind => to.kind = from.kind,
+            PointField::AreaType => to.area_type = from.area_type,
+            PointField::Address => to.address.clone_from(&from.address),
+            PointField::Phone => to.phone.clone_from(&from.phone),
+            PointField::Hours => to.hours.clone_from(&from.hours),
+            PointField::Location => {
+                to.location = from.location;
+                to.location_quality = from.location_quality;
+                to.accuracy_m = from.accuracy_m;
+                to.location_fixed_at.clone_from(&from.location_fixed_at);
+                to.source.clone_from(&from.source);
+            }
+            _ => {}
+        }
+    }
 
     /// The field's name on the staff pages.
     pub fn label_zh(self) -> &'static str {
@@ -84,6 +142,8 @@ impl PointField {
             PointField::Hours => "办公时间",
             PointField::Location => "位置",
             PointField::LocationQuality => "位置质量",
+            PointField::LocationAccuracy => "定位精度（米）",
+            PointField::LocationFixedAt => "定位时间",
             PointField::Source => "来源",
             PointField::Active => "状态",
             PointField::VerifiedBy => "核实人",
@@ -111,6 +171,8 @@ impl PointField {
             hours,
             location,
             location_quality,
+            accuracy_m,
+            location_fixed_at,
             source,
             area_type,
         } = point.record;
@@ -125,6 +187,8 @@ impl PointField {
             PointField::Hours => FieldValue::Text(hours.as_deref()),
             PointField::Location => FieldValue::Location(*location),
             PointField::LocationQuality => FieldValue::LocationQuality(*location_quality),
+            PointField::LocationAccuracy => FieldValue::Metres(*accuracy_m),
+            PointField::LocationFixedAt => FieldValue::Text(location_fixed_at.as_deref()),
             PointField::Source => FieldValue::Text(Some(source)),
             PointField::Active => FieldValue::Active(point.active),
             PointField::VerifiedBy => FieldValue::Text(point.verified_by),
@@ -136,7 +200,7 @@ impl PointField {
 impl FieldValue<'_> {
     /// Nothing to show: unknown or empty text.
     pub fn is_empty(&self) -> bool {
-        matches!(self, FieldValue::Text(None | Some("")))
+        matches!(self, FieldValue::Text(None | Some("")) | FieldValue::Metres(None))
     }
 }
 
@@ -180,6 +244,40 @@ pub fn differing_fields(current: &ServicePoint, record: &PointRecord) -> Vec<Poi
         .collect()
 }
 
+/// The outcome of merging an editor's record with what is stored now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Merge {
+    /// What is stored now, with every field the editor changed taken from the editor (also
+    /// the conflicting ones, so the form can show the editor's values again).
+    pub record: PointRecord,
+    /// Fields both sides changed, to different values: nothing may be saved while there are any.
+    pub conflicts: Vec<PointField>,
+}
+
+/// Three-way merge of an edit: `base` is what the editor's form showed, `current` what is stored
+/// now, `mine` what the editor submitted. A field the editor did not change keeps what is stored
+/// now (a colleague's change survives); one only the editor changed takes the editor's value;
+/// one both changed to different values conflicts. Without a `base` (a form from before forms
+/// carried one, at an older version) every field the editor's record changes conflicts.
+pub fn merge(base: Option<&PointRecord>, current: &PointRecord, mine: &PointRecord) -> Merge {
+    let mut record = current.clone();
+    let mut conflicts = Vec::new();
+    for field in PointField::EDITABLE {
+        let (mine_changed, theirs_changed) = match base {
+            Some(base) => (!field.agrees(base, mine), !field.agrees(base, current)),
+            None => (!field.agrees(current, mine), true),
+        };
+        if !mine_changed {
+            continue;
+        }
+        if theirs_changed && !field.agrees(current, mine) {
+            conflicts.push(field);
+        }
+        field.copy(mine, &mut record);
+    }
+    Merge { record, conflicts }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,6 +297,8 @@ mod tests {
                 hours: None,
                 location: LonLat::parse(121.26, 28.64).unwrap(),
                 location_quality: LocationQuality::Geocoded,
+                accuracy_m: None,
+                location_fixed_at: None,
                 source: "2018".into(),
                 area_type: AreaType::Urban,
             })
@@ -219,6 +319,28 @@ mod tests {
         );
         let retired = ServicePoint { active: false, ..stored.clone() };
         assert_eq!(differing_fields(&retired, &stored.record), [PointField::Active]);
+    }
+
+    #[test]
+    fn a_merge_keeps_the_colleagues_fields_and_flags_fields_both_changed() {
+        let base = point().record;
+        let mut current = base.clone();
+        current.phone = Some("0576-81111111".into());
+        current.hours = Some("全天".into());
+        let mut mine = base.clone();
+        mine.name = "百花社区".into();
+        mine.hours = Some("上午".into());
+        let merged = merge(Some(&base), &current, &mine);
+        assert_eq!(merged.conflicts, [PointField::Hours]);
+        assert_eq!(merged.record.name, "百花社区");
+        assert_eq!(merged.record.phone.as_deref(), Some("0576-81111111"), "the colleague's phone stays");
+        // Both made the same change: no conflict.
+        mine.hours = current.hours.clone();
+        assert!(merge(Some(&base), &current, &mine).conflicts.is_empty());
+        // Reading the location back at 7 decimals is not a change.
+        let mut shown = base.clone();
+        shown.location = LonLat::parse(121.260_000_01, 28.64).unwrap();
+        assert_eq!(merge(Some(&shown), &base, &base).record, base);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod datum;
 pub mod fields;
+pub mod gps_fix;
 pub mod history;
 pub mod lonlat;
 pub mod paste;

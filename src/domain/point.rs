@@ -185,6 +185,14 @@ pub struct PointRecord {
     pub hours: Option<String>,
     pub location: LonLat,
     pub location_quality: LocationQuality,
+    /// The GPS fix's accuracy radius, metres: set only for `gps_on_site` locations (typed,
+    /// pasted or dragged locations have none).
+    #[serde(default)]
+    pub accuracy_m: Option<f64>,
+    /// When the GPS fix was taken, RFC 3339 UTC; set with `accuracy_m`.
+    #[serde(default)]
+    #[schema(format = DateTime)]
+    pub location_fixed_at: Option<String>,
     /// Where the point's facts come from.
     pub source: String,
     /// Which provincial standard applies.

@@ -1,7 +1,8 @@
 //! The points CSV: the format of `data/points.csv`, `legalmap import` and `legalmap export`.
 //!
-//! Columns: `code,name,town_code,town,kind,address,phone,hours,lon,lat,crs,location_quality,source,area_type`
-//! (`address`, `phone`, `hours`, `area_type` may be left out or empty). `crs` is the datum of `lon`/`lat` as
+//! Columns: `code,name,town_code,town,kind,address,phone,hours,lon,lat,crs,location_quality,source,area_type,
+//! accuracy_m,location_fixed_at` (`address`, `phone`, `hours`, `area_type` and the GPS fix's `accuracy_m` (metres)
+//! and `location_fixed_at` (RFC 3339) may be left out or empty; the fix is only for `gps_on_site` rows). `crs` is the datum of `lon`/`lat` as
 //! written (`wgs84`, `gcj02` or `bd09`); rows are converted to WGS-84 as they are read, and
 //! exports are written in WGS-84.
 
@@ -9,10 +10,11 @@ use std::collections::HashMap;
 use std::io::{Read, Write};
 
 use crate::domain::datum::is_in_china_rectangle;
+use crate::domain::gps_fix;
 use crate::domain::{AreaType, Datum, LocationQuality, LonLat, PointCode, PointRecord};
 
 /// The columns, in the order exports write them.
-pub const COLUMNS: [&str; 14] = [
+pub const COLUMNS: [&str; 16] = [
     "code",
     "name",
     "town_code",
@@ -27,9 +29,12 @@ pub const COLUMNS: [&str; 14] = [
     "location_quality",
     "source",
     "area_type",
+    "accuracy_m",
+    "location_fixed_at",
 ];
 /// May be left out; `area_type` then defaults by kind (communities urban, the rest rural).
-const OPTIONAL_COLUMNS: [&str; 4] = ["address", "phone", "hours", "area_type"];
+const OPTIONAL_COLUMNS: [&str; 6] =
+    ["address", "phone", "hours", "area_type", "accuracy_m", "location_fixed_at"];
 
 /// One problem with one row (or, at line 1, with the header).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,6 +101,7 @@ pub fn write_points<'a>(
     writer.write_record(COLUMNS)?;
     for record in records {
         let (lon, lat) = (record.location.lon().to_string(), record.location.lat().to_string());
+        let accuracy_m = record.accuracy_m.map(|m| m.to_string()).unwrap_or_default();
         writer.write_record([
             record.code.as_str(),
             &defuse_formula(&record.name),
@@ -111,6 +117,8 @@ pub fn write_points<'a>(
             record.location_quality.as_str(),
             &defuse_formula(&record.source),
             record.area_type.as_str(),
+            &accuracy_m,
+            record.location_fixed_at.as_deref().unwrap_or(""),
         ])?;
     }
     writer.flush()?;
@@ -236,6 +244,12 @@ fn parse_row(row: &csv::StringRecord, columns: &ColumnPositions) -> Result<Point
         .flatten(),
         None => None,
     };
+    let (accuracy_m, location_fixed_at) = parse_fix(optional("accuracy_m"), optional("location_fixed_at"))
+        .map_err(|reason| reasons.push(reason))
+        .unwrap_or_default();
+    if accuracy_m.is_some() && quality != Some(LocationQuality::GpsOnSite) {
+        reasons.push("accuracy_m is only for gps_on_site rows（定位精度仅适用于现场定位）".into());
+    }
     let phone = optional("phone");
     if let Some(phone) = &phone
         && let Err(reason) = check_phone(phone)
@@ -258,11 +272,37 @@ fn parse_row(row: &csv::StringRecord, columns: &ColumnPositions) -> Result<Point
                 hours: optional("hours"),
                 location: datum.to_wgs84(position),
                 location_quality,
+                accuracy_m,
+                location_fixed_at,
                 source,
                 area_type: area_type.unwrap_or(AreaType::default_for(kind)),
             })
         }
         _ => Err(reasons),
+    }
+}
+
+/// A GPS fix's accuracy (metres, > 0) and time (RFC 3339, stored as UTC): both or neither.
+fn parse_fix(
+    accuracy_m: Option<String>,
+    fixed_at: Option<String>,
+) -> Result<(Option<f64>, Option<String>), String> {
+    match (accuracy_m, fixed_at) {
+        (None, None) => Ok((None, None)),
+        (Some(accuracy_m), Some(fixed_at)) => {
+            let accuracy_m = accuracy_m
+                .parse::<f64>()
+                .ok()
+                .filter(|m| m.is_finite() && *m > 0.0 && *m < gps_fix::MAX_ACCURACY_M)
+                .ok_or_else(|| {
+                    format!("accuracy_m {accuracy_m:?} is not a positive number of metres（定位精度无效）")
+                })?;
+            let at = gps_fix::parse_rfc3339(&fixed_at).ok_or_else(|| {
+                format!("location_fixed_at {fixed_at:?} is not an RFC 3339 time（定位时间无效）")
+            })?;
+            Ok((Some(accuracy_m), Some(gps_fix::format_rfc3339(at))))
+        }
+        _ => Err("accuracy_m and location_fixed_at go together（定位精度与定位时间须同时填写）".into()),
     }
 }
 

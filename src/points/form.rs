@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
+use crate::domain::fields::SAME_PLACE_M;
+use crate::domain::gps_fix::GpsFix;
 use crate::domain::paste::parse_pasted;
 use crate::domain::{
     AreaType, Datum, LocationQuality, LonLat, PointCode, PointKind, PointRecord, ServicePoint,
@@ -12,8 +14,9 @@ use crate::domain::{
 use crate::points::csv_file::check_phone;
 use crate::web::map::MapSettings;
 
-/// Moves shorter than this (metres) are rounding of the displayed coordinates, not moves.
-const SAME_PLACE_M: f64 = 0.05;
+/// Why a town-centre location cannot be marked verified: it is a stand-in, not a place.
+pub const NOTHING_TO_VERIFY_ZH: &str =
+    "位置仍是镇街中心估算，没有可核实的位置：请先到现场定位或修改位置，再标记已核实。";
 
 /// The form as posted: text, checked by [`Draft::from_form`].
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -35,6 +38,22 @@ pub struct PointForm {
     pub crs: Option<String>,
     /// Coordinates pasted from a map app, either order.
     pub paste: Option<String>,
+    /// An on-site GPS fix (filled by the page's script): accuracy radius in metres and the fix
+    /// time (RFC 3339). With them, lat/lon are the fix in WGS-84.
+    pub accuracy_m: Option<String>,
+    pub fixed_at: Option<String>,
+    /// Why a fix less accurate than the limit is good enough.
+    pub gps_reason: Option<String>,
+    /// What the form showed when it was opened (the base of the three-way merge on save).
+    pub base_name: Option<String>,
+    pub base_kind: Option<String>,
+    pub base_area_type: Option<String>,
+    pub base_address: Option<String>,
+    pub base_phone: Option<String>,
+    pub base_hours: Option<String>,
+    /// WGS-84, as `lat`/`lon` were shown.
+    pub base_lat: Option<String>,
+    pub base_lon: Option<String>,
     pub verify: Option<String>,
     pub confirm_move: Option<String>,
     pub confirm_outside: Option<String>,
@@ -47,9 +66,22 @@ pub struct PointForm {
 impl PointForm {
     /// The form filled with a stored point (coordinates in WGS-84).
     pub fn from_point(point: &ServicePoint) -> Self {
-        let r = &point.record;
+        Self::from_record(&point.record, point.version)
+    }
+
+    /// The form filled with a record at `version`, showing it and based on it.
+    pub fn from_record(r: &PointRecord, version: i64) -> Self {
+        let (lat, lon) = (format!("{:.7}", r.location.lat()), format!("{:.7}", r.location.lon()));
         Self {
-            version: Some(point.version.to_string()),
+            base_name: Some(r.name.clone()),
+            base_kind: Some(r.kind.to_string()),
+            base_area_type: Some(r.area_type.to_string()),
+            base_address: Some(r.address.clone().unwrap_or_default()),
+            base_phone: Some(r.phone.clone().unwrap_or_default()),
+            base_hours: Some(r.hours.clone().unwrap_or_default()),
+            base_lat: Some(lat.clone()),
+            base_lon: Some(lon.clone()),
+            version: Some(version.to_string()),
             code: Some(r.code.to_string()),
             town_code: Some(r.town_code.clone()),
             name: Some(r.name.clone()),
@@ -58,8 +90,8 @@ impl PointForm {
             hours: r.hours.clone(),
             kind: Some(r.kind.to_string()),
             area_type: Some(r.area_type.to_string()),
-            lat: Some(format!("{:.7}", r.location.lat())),
-            lon: Some(format!("{:.7}", r.location.lon())),
+            lat: Some(lat),
+            lon: Some(lon),
             crs: Some(Datum::Wgs84.to_string()),
             ..Self::default()
         }
@@ -76,6 +108,49 @@ impl PointForm {
     pub fn wants_save(&self) -> bool {
         Self::text(&self.action) == "save"
     }
+
+    /// The same form, now based on `current` (after a conflict: the next save merges against
+    /// what is stored now).
+    pub fn based_on(self, current: &PointRecord) -> Self {
+        let base = Self::from_record(current, 0);
+        Self {
+            base_name: base.base_name,
+            base_kind: base.base_kind,
+            base_area_type: base.base_area_type,
+            base_address: base.base_address,
+            base_phone: base.base_phone,
+            base_hours: base.base_hours,
+            base_lat: base.base_lat,
+            base_lon: base.base_lon,
+            ..self
+        }
+    }
+
+    /// What the form showed when opened, as a record: `current` with the shown values of the
+    /// fields the form edits. `None` for a form without them (posted by something other than the
+    /// edit page) or with unreadable ones.
+    pub fn base_record(&self, current: &PointRecord) -> Option<PointRecord> {
+        let text = Self::text;
+        self.base_name.as_ref()?;
+        let optional = |field: &Option<String>| Some(text(field).to_owned()).filter(|v| !v.is_empty());
+        let (lon, lat) = (text(&self.base_lon).parse().ok()?, text(&self.base_lat).parse().ok()?);
+        let shown_at = LonLat::parse(lon, lat).ok()?;
+        let mut base = PointRecord {
+            name: text(&self.base_name).to_owned(),
+            kind: text(&self.base_kind).parse().ok()?,
+            area_type: text(&self.base_area_type).parse().ok()?,
+            address: optional(&self.base_address),
+            phone: optional(&self.base_phone),
+            hours: optional(&self.base_hours),
+            ..current.clone()
+        };
+        if shown_at.distance_m(current.location) > SAME_PLACE_M {
+            // Moved since: the quality it had then is unknown, and only the place matters.
+            (base.location, base.location_quality, base.accuracy_m, base.location_fixed_at) =
+                (shown_at, LocationQuality::StaffSet, None, None);
+        }
+        Some(base)
+    }
 }
 
 /// A confirmation the form needs before saving.
@@ -85,6 +160,8 @@ pub enum Confirmation {
     LongMove,
     /// The new location is outside the district (needs a reason too).
     OutsideDistrict,
+    /// The GPS fix is less accurate than the configured limit (needs a reason).
+    PoorFix,
 }
 
 /// The result of checking a form.
@@ -102,6 +179,8 @@ pub struct Draft {
     pub moved_m: Option<f64>,
     pub inside_district: bool,
     pub verify: bool,
+    /// The on-site GPS fix the location comes from, when there is one.
+    pub fix: Option<GpsFix>,
 }
 
 /// What checking a form needs to know beyond the form itself.
@@ -113,6 +192,10 @@ pub struct FormContext<'a> {
     pub map: &'a MapSettings,
     /// Moves longer than this (metres) ask for confirmation.
     pub confirm_move_m: f64,
+    /// GPS fixes less accurate than this (metres) need a reason.
+    pub max_gps_accuracy_m: f64,
+    /// The server's clock, seconds since 1970: a fix's time is checked against it.
+    pub now_unix: i64,
 }
 
 impl Draft {
@@ -177,6 +260,17 @@ impl Draft {
             problems.push("电话格式不正确：只能包含数字、空格和 - + ( )，3 到 20 位数字。".into());
         }
         let location = parse_location(form).map_err(|problem| problems.push(problem)).ok();
+        let fix_given = PointForm::checked(&form.accuracy_m) || PointForm::checked(&form.fixed_at);
+        let fix = if fix_given {
+            GpsFix::parse(text(&form.accuracy_m), text(&form.fixed_at), context.now_unix)
+                .map_err(|problem| problems.push(problem))
+                .ok()
+        } else {
+            None
+        };
+        if fix.is_some() && (PointForm::checked(&form.paste) || text(&form.crs) != Datum::Wgs84.as_str()) {
+            problems.push("现场定位的坐标须为 WGS-84 且不用粘贴框：请重新点击“使用当前位置”。".into());
+        }
 
         let moved_m = match (location, existing) {
             (Some(new), Some(point)) => Some(new.distance_m(point.record.location)),
@@ -192,17 +286,42 @@ impl Draft {
         if location.is_some() && !inside_district && !outside_confirmed {
             missing_confirmations.push(Confirmation::OutsideDistrict);
         }
+        if fix.as_ref().is_some_and(|fix| fix.accuracy_m > context.max_gps_accuracy_m)
+            && !PointForm::checked(&form.gps_reason)
+        {
+            missing_confirmations.push(Confirmation::PoorFix);
+        }
+        let verify = PointForm::checked(&form.verify);
 
         let record = match (code, town, kind, area_type, location) {
             (Some(code), Some(town), Some(kind), Some(area_type), Some(location)) if problems.is_empty() => {
                 // The form shows coordinates to 7 decimals (about 1 cm): reading them back is not a move.
                 let moved = moved_m.is_none_or(|m| m > SAME_PLACE_M);
-                let (location, location_quality, source) = match existing {
-                    Some(point) if !moved => {
-                        (point.record.location, point.record.location_quality, point.record.source.clone())
-                    }
-                    _ => (location, LocationQuality::StaffSet, format!("staff: {actor}")),
-                };
+                let staff = format!("staff: {actor}");
+                let (location, location_quality, accuracy_m, location_fixed_at, source) =
+                    match (existing, &fix) {
+                        (_, Some(fix)) => (
+                            location,
+                            LocationQuality::GpsOnSite,
+                            Some(fix.accuracy_m),
+                            Some(fix.fixed_at.clone()),
+                            staff,
+                        ),
+                        (Some(point), None) if !moved => {
+                            let r = &point.record;
+                            (
+                                r.location,
+                                r.location_quality,
+                                r.accuracy_m,
+                                r.location_fixed_at.clone(),
+                                r.source.clone(),
+                            )
+                        }
+                        _ => (location, LocationQuality::StaffSet, None, None, staff),
+                    };
+                if verify && location_quality == LocationQuality::TownCentre {
+                    problems.push(NOTHING_TO_VERIFY_ZH.into());
+                }
                 Some(PointRecord {
                     code,
                     name: name.to_owned(),
@@ -214,21 +333,15 @@ impl Draft {
                     hours,
                     location,
                     location_quality,
+                    accuracy_m,
+                    location_fixed_at,
                     source,
                     area_type,
                 })
             }
             _ => None,
         };
-        Self {
-            record,
-            problems,
-            missing_confirmations,
-            location,
-            moved_m,
-            inside_district,
-            verify: PointForm::checked(&form.verify),
-        }
+        Self { record, problems, missing_confirmations, location, moved_m, inside_district, verify, fix }
     }
 
     /// Ready to save: parsed, no problems, every confirmation given.

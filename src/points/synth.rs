@@ -155,6 +155,8 @@ pub fn points(count: usize, seed: u64) -> Result<Vec<PointRecord>, String> {
                 hours: None,
                 location,
                 location_quality: LocationQuality::TownCentre,
+                accuracy_m: None,
+                location_fixed_at: None,
                 source: source.clone(),
                 area_type: AreaType::Rural,
             });

@@ -103,6 +103,7 @@ pub fn field_value(value: &FieldValue<'_>) -> String {
         FieldValue::AreaType(area) => self::area(area).to_owned(),
         FieldValue::LocationQuality(quality) => location_quality(quality).to_owned(),
         FieldValue::Location(at) => format!("{:.6}, {:.6}", at.lon(), at.lat()),
+        FieldValue::Metres(metres) => metres.map(|m| format!("{m:.1} 米")).unwrap_or_default(),
         FieldValue::Active(true) => "在用".to_owned(),
         FieldValue::Active(false) => "已撤销".to_owned(),
     }

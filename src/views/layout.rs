@@ -110,7 +110,7 @@ mod tests {
         assert!(public.contains("<title>首页 · 黄岩区公共法律服务</title>"), "{public}");
         assert!(public.contains(r#"<meta name="color-scheme" content="light">"#));
         assert!(!public.contains("noindex") && !public.contains("admin.css"));
-        let staff = crate::views::admin::login_page("token", "/admin/points", None).into_string();
+        let staff = crate::views::admin::login_page("token", "/admin/points", None, &[]).into_string();
         assert!(staff.contains("<title>登录 · 服务点管理</title>"), "{staff}");
         assert!(staff.contains(r#"<meta name="robots" content="noindex">"#));
         assert!(staff.contains(&assets::url("admin.css")) && staff.contains(&assets::url("admin.js")));

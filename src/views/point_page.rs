@@ -7,7 +7,7 @@ use super::format;
 use super::layout::{PageContext, layout};
 use super::locator_page::map_region;
 use super::navigation::navigation_links;
-use crate::domain::{LonLat, ServicePoint};
+use crate::domain::{LocationQuality, LonLat, ServicePoint};
 use crate::web::map::TileSource;
 
 pub fn page(context: &PageContext, point: &ServicePoint, on_map: LonLat, tiles: &TileSource) -> Markup {
@@ -39,6 +39,9 @@ pub fn page(context: &PageContext, point: &ServicePoint, on_map: LonLat, tiles: 
                     dt { "位置" }
                     dd {
                         (format::location_quality(record.location_quality))
+                        @if let (LocationQuality::GpsOnSite, Some(accuracy_m)) = (record.location_quality, record.accuracy_m) {
+                            "（定位精度约 " (format!("{accuracy_m:.0}")) " 米）"
+                        }
                         @if let Some(verified) = &point.verified { "；已由司法局工作人员于" (format::date(&verified.at)) "实地核实" }
                         // CC BY 4.0 asks for the credit where the data is shown.
                         @if record.source.contains("GeoNames") {

@@ -2,6 +2,7 @@
 
 mod campaign;
 mod coverage;
+mod edit_safety;
 mod error_shapes;
 mod errors;
 mod honest_answers;

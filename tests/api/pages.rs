@@ -210,6 +210,8 @@ async fn names_from_the_data_are_escaped_everywhere() {
         hours: None,
         location: LonLat::parse(121.26, 28.64).unwrap(),
         location_quality: LocationQuality::StaffSet,
+        accuracy_m: None,
+        location_fixed_at: None,
         source: "test".into(),
         area_type: AreaType::Urban,
     };

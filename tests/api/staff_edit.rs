@@ -70,8 +70,10 @@ async fn an_edit_in_each_datum_stores_the_right_wgs84_position() {
         assert!(saved.distance_m(target) < 0.01, "{datum}: stored {saved:?}, wanted {target:?}");
     }
     // Pasted from Amap (lng,lat) and from Baidu (lat,lng) in their own datums.
-    for (paste, datum) in [("{lon},{lat}", Datum::Gcj02), ("{lat}, {lon}", Datum::Bd09)] {
-        let target = nearby(start);
+    for (step, (paste, datum)) in
+        [("{lon},{lat}", Datum::Gcj02), ("{lat}, {lon}", Datum::Bd09)].into_iter().enumerate()
+    {
+        let target = LonLat::parse(nearby(start).lon(), nearby(start).lat() + 0.0005 * step as f64).unwrap();
         let given = datum.from_wgs84(target);
         let text =
             paste.replace("{lon}", &given.lon().to_string()).replace("{lat}", &given.lat().to_string());
@@ -170,7 +172,7 @@ async fn the_second_of_two_overlapping_saves_is_refused_showing_what_changed() {
     assert_eq!(post(&app, &first, URI, &theirs).await.status, StatusCode::SEE_OTHER);
     let refused = post(&app, &second, URI, &mine).await;
     assert_eq!(refused.status, StatusCode::CONFLICT);
-    assert!(refused.body.contains("没有保存"));
+    assert!(refused.body.contains("尚未保存"));
     assert!(
         refused.body.contains("0576-84000001") && refused.body.contains("0576-84000002"),
         "both values shown"

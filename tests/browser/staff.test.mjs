@@ -26,6 +26,7 @@ test('drag a marker, save, and the public map shows the new place', async () => 
   assert.match(page.url(), /\/admin\/points\/331003001001$/);
 
   const before = await apiPosition(server, '331003001001');
+  await page.click('#edit-location'); // the marker drags only in the location mode
   const marker = page.locator('#edit-map .leaflet-marker-draggable');
   await marker.scrollIntoViewIfNeeded();
   const box = await marker.boundingBox();

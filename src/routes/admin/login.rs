@@ -4,16 +4,20 @@
 use std::net::SocketAddr;
 
 use axum::Form;
+use axum::body::Bytes;
 use axum::extract::rejection::{ExtensionRejection, QueryRejection};
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{ConnectInfo, FromRequest, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 
-use super::session::{CsrfForm, now_unix};
+use super::Staff;
+use super::session::{CsrfForm, login_target, now_unix};
 use crate::app::AppState;
+use crate::domain::PointCode;
 use crate::error::PageError;
+use crate::points::form::PointForm;
 use crate::routes::params::local_path;
 use crate::views::admin;
 use crate::web::{auth, cookies};
@@ -30,9 +34,11 @@ pub struct NextParam {
     next: Option<String>,
 }
 
-/// Only pages of the staff side: never an open redirect.
-fn safe_next(next: Option<&str>) -> &str {
-    next.and_then(local_path).filter(|next| next.starts_with("/admin")).unwrap_or("/admin/points")
+/// Only pages of the staff side: never an open redirect, never a POST-only address.
+fn safe_next(next: Option<&str>) -> String {
+    login_target(
+        next.and_then(local_path).filter(|next| next.starts_with("/admin")).unwrap_or("/admin/points"),
+    )
 }
 
 pub async fn login_page(
@@ -40,46 +46,96 @@ pub async fn login_page(
     query: Result<Query<NextParam>, QueryRejection>,
 ) -> Response {
     let next = query.ok().and_then(|Query(q)| q.next);
-    login_form(&state, safe_next(next.as_deref()), None, StatusCode::OK)
+    login_form(&state, &safe_next(next.as_deref()), None, StatusCode::OK, &[])
 }
 
-fn login_form(state: &AppState, next: &str, problem: Option<&str>, status: StatusCode) -> Response {
+/// The login page; `draft` is an edit form posted after the session expired, carried along in
+/// hidden fields (names prefixed with [`DRAFT_PREFIX`]).
+pub(super) fn login_form(
+    state: &AppState,
+    next: &str,
+    problem: Option<&str>,
+    status: StatusCode,
+    draft: &[(String, String)],
+) -> Response {
     let csrf = auth::new_token();
     let jar = CookieJar::new().add(cookies::login_csrf(csrf.clone(), state.staff.secure_cookies));
-    (status, jar, admin::login_page(&csrf, next, problem)).into_response()
+    (status, jar, admin::login_page(&csrf, next, problem, draft)).into_response()
 }
 
-#[derive(Debug, Deserialize)]
-pub struct LoginForm {
+/// The login form, read from its body by hand: besides its own fields it carries a draft.
+#[derive(Debug, Default)]
+struct LoginForm {
     csrf: Option<String>,
     username: Option<String>,
     password: Option<String>,
     next: Option<String>,
+    /// The fields of an edit posted after the session expired, without the prefix.
+    draft: Vec<(String, String)>,
+}
+
+impl LoginForm {
+    fn parse(body: &[u8]) -> Self {
+        let mut form = Self::default();
+        for (name, value) in form_urlencoded::parse(body) {
+            let value = value.into_owned();
+            let slot = match name.as_ref() {
+                "csrf" => &mut form.csrf,
+                "username" => &mut form.username,
+                "password" => &mut form.password,
+                "next" => &mut form.next,
+                other => {
+                    if let Some(field) = other.strip_prefix(admin::DRAFT_PREFIX) {
+                        form.draft.push((field.to_owned(), value));
+                    }
+                    continue;
+                }
+            };
+            slot.get_or_insert(value);
+        }
+        form
+    }
+
+    /// The draft as the edit form it was, if it is one for the point `next` names.
+    async fn edit_draft(&self, next: &str) -> Option<(String, PointForm)> {
+        let code = next.strip_prefix("/admin/points/").filter(|code| PointCode::parse(code).is_ok())?;
+        if self.draft.is_empty() {
+            return None;
+        }
+        let body: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(&self.draft).finish();
+        let request = axum::http::Request::builder()
+            .method("POST")
+            .header(axum::http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(body))
+            .ok()?;
+        let Form(form) = Form::<PointForm>::from_request(request, &()).await.ok()?;
+        Some((code.to_owned(), form))
+    }
 }
 
 pub async fn log_in(
     State(state): State<AppState>,
     connect_info: Result<ConnectInfo<SocketAddr>, ExtensionRejection>,
     jar: CookieJar,
-    form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
+    body: Bytes,
 ) -> Result<Response, PageError> {
-    let Ok(Form(form)) = form else {
-        return Ok(login_form(
-            &state,
-            "/admin/points",
-            Some("表单格式有误，请重试。"),
-            StatusCode::BAD_REQUEST,
-        ));
-    };
-    let next = safe_next(form.next.as_deref()).to_owned();
+    let form = LoginForm::parse(&body);
+    let next = safe_next(form.next.as_deref());
+    let draft = &form.draft;
     let expected = jar.get(cookies::LOGIN_CSRF).map(|cookie| cookie.value());
     let csrf_ok = matches!((expected, form.csrf.as_deref()), (Some(a), Some(b)) if auth::tokens_match(a, b));
     if !csrf_ok {
-        return Ok(login_form(&state, &next, Some("登录页面已过期，请重新输入。"), StatusCode::FORBIDDEN));
+        return Ok(login_form(
+            &state,
+            &next,
+            Some("登录页面已过期，请重新输入。"),
+            StatusCode::FORBIDDEN,
+            draft,
+        ));
     }
     // Names longer than any account's are cut, so a huge field cannot bloat the throttle table.
     let username: String = form.username.as_deref().unwrap_or("").trim().chars().take(64).collect();
-    let password = form.password.unwrap_or_default();
+    let password = form.password.clone().unwrap_or_default();
     let address =
         connect_info.map_or_else(|_| "unknown".to_owned(), |ConnectInfo(addr)| addr.ip().to_string());
     let now = now_unix();
@@ -90,7 +146,7 @@ pub async fn log_in(
             "登录失败次数过多，请 {} 分钟后再试。如忘记密码，请联系管理员重置。",
             FAILURE_WINDOW_SECS / 60
         );
-        return Ok(login_form(&state, &next, Some(&message), StatusCode::TOO_MANY_REQUESTS));
+        return Ok(login_form(&state, &next, Some(&message), StatusCode::TOO_MANY_REQUESTS, draft));
     }
 
     let account = state.db.user_for_login(&username).await?;
@@ -105,14 +161,21 @@ pub async fn log_in(
                 &next,
                 Some("用户名或密码不正确，或账号已停用。"),
                 StatusCode::UNAUTHORIZED,
+                draft,
             ));
         }
     };
     state.db.clear_login_failures(&username).await?;
     let token = auth::new_token();
-    state.db.create_session(user.id, &auth::token_hash(&token), &auth::new_token(), now).await?;
+    let csrf_token = auth::new_token();
+    state.db.create_session(user.id, &auth::token_hash(&token), &csrf_token, now).await?;
     let secure = state.staff.secure_cookies;
     let jar = jar.add(cookies::session(token, secure)).remove(cookies::login_csrf(String::new(), secure));
+    if let Some((code, draft)) = form.edit_draft(&next).await {
+        // The edit page with the draft, for review: nothing is saved until the editor saves.
+        let staff = Staff { user, csrf_token };
+        return Ok((jar, super::points::draft_page(&state, &staff, &code, draft).await?).into_response());
+    }
     Ok((jar, Redirect::to(&next)).into_response())
 }
 

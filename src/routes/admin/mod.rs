@@ -8,6 +8,7 @@ mod campaign;
 mod coverage;
 mod import;
 mod login;
+mod point_save;
 mod points;
 mod session;
 mod signs;
@@ -32,7 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(login::log_out))
         .route("/points", get(points::list_points))
         .route("/points/new", get(points::new_point_page).post(points::add_point))
-        .route("/points/{code}", get(points::edit_page).post(points::save_point))
+        .route("/points/{code}", get(points::edit_page).post(point_save::save_point))
         .route("/points/{code}/verify", post(points::verify_point))
         .route("/points/{code}/retire", post(points::retire_point))
         .route("/points/{code}/history", get(points::history_page))

@@ -1,4 +1,4 @@
-//! Staff pages for points: the list, editing (with preview and conflict handling), adding,
+//! Staff pages for points: the list, the edit page (saving it: `point_save`), adding,
 //! verifying, retiring, history and restore. Every saved change swaps a new index in at once.
 
 use axum::extract::State;
@@ -6,14 +6,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::session::now_unix;
 use super::{CsrfForm, Staff};
 use crate::app::AppState;
 use crate::db::point_writes::{Change, WriteError};
-use crate::domain::{PointCode, PointFilter, ServicePoint};
+use crate::domain::{LocationQuality, LonLat, PointCode, PointFilter, ServicePoint};
 use crate::error::{AppError, PageResult};
-use crate::points::form::{Draft, FormContext, PointForm};
+use crate::points::form::{Draft, FormContext, NOTHING_TO_VERIFY_ZH, PointForm};
 use crate::routes::extract::{PagePath, PageQuery};
-use crate::views::admin::{self, EditView};
+use crate::views::admin::{self, ConflictView, EditView, Outcome};
 use maud::Markup;
 
 pub async fn home(_staff: Staff) -> Redirect {
@@ -60,17 +61,20 @@ pub async fn list_points(
     Ok(admin::points_page(&staff, &points, &filter).into_response())
 }
 
+/// How a page of the edit form came about: what the banner at its top says.
+pub(super) struct Render<'a> {
+    pub point: Option<&'a ServicePoint>,
+    pub form: &'a PointForm,
+    pub draft: &'a Draft,
+    pub conflict: Option<ConflictView<'a>>,
+    pub outcome: Option<Outcome>,
+    pub preview: bool,
+}
+
 /// The edit page, with what the view needs from the state.
-fn render_edit(
-    state: &AppState,
-    staff: &Staff,
-    point: Option<&ServicePoint>,
-    form: &PointForm,
-    draft: &Draft,
-    conflict: Option<&ServicePoint>,
-    preview: bool,
-) -> Markup {
+pub(super) fn render_edit(state: &AppState, staff: &Staff, page: Render<'_>) -> Markup {
     let index = state.index();
+    let point = page.point;
     // Only a new point's form lists the towns; points are in code order, so a town's points
     // are together. Borrowed, not cloned: at national scale this is every point.
     let mut towns: Vec<(&str, &str)> = Vec::new();
@@ -79,44 +83,81 @@ fn render_edit(
             index.points().iter().map(|p| (p.record.town_code.as_str(), p.record.town.as_str())).collect();
         towns.dedup();
     }
+    // The town's other points, drawn on the map from the page itself (no tiles needed).
+    let neighbours: Vec<(LonLat, &str)> = point
+        .map(|point| {
+            index
+                .points()
+                .iter()
+                .filter(|p| {
+                    p.record.town_code == point.record.town_code && p.record.code != point.record.code
+                })
+                .map(|p| (state.map.to_display(p.record.location), p.record.name.as_str()))
+                .collect()
+        })
+        .unwrap_or_default();
     admin::edit_page(&EditView {
         staff,
         point,
-        form,
-        draft,
-        conflict,
-        preview,
+        form: page.form,
+        draft: page.draft,
+        conflict: page.conflict,
+        outcome: page.outcome,
+        preview: page.preview,
         tiles: &state.map.tiles,
+        outline: state.map.outline(),
+        neighbours: &neighbours,
         towns: &towns,
         current_on_map: point.map(|p| state.map.to_display(p.record.location)),
-        new_on_map: draft.location.map(|at| state.map.to_display(at)),
+        new_on_map: page.draft.location.map(|at| state.map.to_display(at)),
         confirm_move_m: state.staff.confirm_move_m,
+        max_gps_accuracy_m: state.staff.max_gps_accuracy_m,
     })
 }
 
-async fn load(state: &AppState, code: &str) -> PageResult<ServicePoint> {
+pub(super) async fn load(state: &AppState, code: &str) -> PageResult<ServicePoint> {
     let not_found = || AppError::not_found("没有这个服务点。").into();
     let code = PointCode::parse(code).map_err(|_| not_found())?;
     state.db.point(&code).await?.ok_or_else(not_found)
 }
 
 /// Checks `form` against the current points and the staff settings.
-fn check_form(state: &AppState, form: &PointForm, existing: Option<&ServicePoint>, actor: &str) -> Draft {
+pub(super) fn check_form(
+    state: &AppState,
+    form: &PointForm,
+    existing: Option<&ServicePoint>,
+    actor: &str,
+) -> Draft {
     let index = state.index();
-    let context =
-        FormContext { points: index.points(), map: &state.map, confirm_move_m: state.staff.confirm_move_m };
+    let context = FormContext {
+        points: index.points(),
+        map: &state.map,
+        confirm_move_m: state.staff.confirm_move_m,
+        max_gps_accuracy_m: state.staff.max_gps_accuracy_m,
+        now_unix: now_unix(),
+    };
     Draft::from_form(&context, form, existing, actor)
+}
+
+/// The edit page's query: `saved=N` after a save (the banner says so).
+#[derive(Debug, Default, Deserialize)]
+pub struct EditParams {
+    saved: Option<String>,
 }
 
 pub async fn edit_page(
     State(state): State<AppState>,
     staff: Staff,
     PagePath(code): PagePath<String>,
+    PageQuery(params): PageQuery<EditParams>,
 ) -> PageResult<Response> {
     let point = load(&state, &code).await?;
     let form = PointForm::from_point(&point);
     let draft = check_form(&state, &form, Some(&point), &staff.user.username);
-    Ok(render_edit(&state, &staff, Some(&point), &form, &draft, None, false).into_response())
+    let outcome = params.saved.and_then(|v| v.parse().ok()).map(Outcome::Saved);
+    let page =
+        Render { point: Some(&point), form: &form, draft: &draft, conflict: None, outcome, preview: false };
+    Ok(render_edit(&state, &staff, page).into_response())
 }
 
 pub async fn new_point_page(State(state): State<AppState>, staff: Staff) -> Response {
@@ -127,52 +168,26 @@ pub async fn new_point_page(State(state): State<AppState>, staff: Staff) -> Resp
         ..PointForm::default()
     };
     let draft = check_form(&state, &form, None, &staff.user.username);
-    render_edit(&state, &staff, None, &form, &draft, None, false).into_response()
+    let page =
+        Render { point: None, form: &form, draft: &draft, conflict: None, outcome: None, preview: false };
+    render_edit(&state, &staff, page).into_response()
 }
 
-/// Preview or save an edit. A save that would overwrite someone else's change is refused and
-/// the page shows what they changed.
-pub async fn save_point(
-    State(state): State<AppState>,
-    PagePath(code): PagePath<String>,
-    CsrfForm { staff, form }: CsrfForm<PointForm>,
+/// The edit page for a draft that could not be posted because the session had expired: shown
+/// after logging in again, not saved (the editor reviews it first).
+pub(super) async fn draft_page(
+    state: &AppState,
+    staff: &Staff,
+    code: &str,
+    form: PointForm,
 ) -> PageResult<Response> {
-    let point = load(&state, &code).await?;
-    let draft = check_form(&state, &form, Some(&point), &staff.user.username);
-    let view = |draft: &Draft, form: &PointForm, conflict: Option<&ServicePoint>, status: StatusCode| {
-        let page = render_edit(&state, &staff, Some(&point), form, draft, conflict, true);
-        (status, page).into_response()
-    };
-    let Some(record) = draft.record.clone().filter(|_| form.wants_save() && draft.ready()) else {
-        let status =
-            if draft.problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-        return Ok(view(&draft, &form, None, status));
-    };
-    let Ok(version) = PointForm::text(&form.version).parse::<i64>() else {
-        return Err(AppError::bad_request("invalid_form", "表单缺少版本号，请重新打开编辑页面。").into());
-    };
-    let reason = Some(PointForm::text(&form.reason)).filter(|r| !r.is_empty());
-    let outside_reason = PointForm::text(&form.outside_reason);
-    let reason_text = match (reason, draft.inside_district) {
-        (_, false) => {
-            Some(format!("区界外：{outside_reason}{}", reason.map(|r| format!("；{r}")).unwrap_or_default()))
-        }
-        (reason, true) => reason.map(str::to_owned),
-    };
-    let change = Change { actor: &staff.user.username, reason: reason_text.as_deref() };
-    match state.db.edit_point(version, &record, draft.verify, change).await {
-        Ok(saved) => {
-            state.point_changed(&saved.record.code).await?;
-            Ok(Redirect::to(&format!("/admin/points/{}?saved={}", saved.record.code, saved.version))
-                .into_response())
-        }
-        Err(WriteError::Conflict { current }) => {
-            // Keep the editor's values, now against the current version, and show the other change.
-            let form = PointForm { version: Some(current.version.to_string()), action: None, ..form.clone() };
-            Ok(view(&draft, &form, Some(&current), StatusCode::CONFLICT))
-        }
-        Err(other) => Err(other.into()),
-    }
+    let point = load(state, code).await?;
+    let form = PointForm { action: None, ..form };
+    let draft = check_form(state, &form, Some(&point), &staff.user.username);
+    let outcome = Some(Outcome::DraftRestored);
+    let page =
+        Render { point: Some(&point), form: &form, draft: &draft, conflict: None, outcome, preview: true };
+    Ok(render_edit(state, staff, page).into_response())
 }
 
 pub async fn add_point(
@@ -181,7 +196,9 @@ pub async fn add_point(
 ) -> PageResult<Response> {
     let draft = check_form(&state, &form, None, &staff.user.username);
     let view = |draft: &Draft, status: StatusCode| {
-        (status, render_edit(&state, &staff, None, &form, draft, None, true)).into_response()
+        let outcome = form.wants_save().then_some(Outcome::NotSaved);
+        let page = Render { point: None, form: &form, draft, conflict: None, outcome, preview: true };
+        (status, render_edit(&state, &staff, page)).into_response()
     };
     let Some(record) = draft.record.clone().filter(|_| form.wants_save() && draft.ready()) else {
         let status =
@@ -249,6 +266,14 @@ pub async fn verify_point(
     CsrfForm { staff, form }: CsrfForm<VersionForm>,
 ) -> PageResult<Response> {
     let point = load(&state, &code).await?;
+    if point.record.location_quality == LocationQuality::TownCentre {
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "nothing_to_verify",
+            NOTHING_TO_VERIFY_ZH,
+        )
+        .into());
+    }
     let change = Change { actor: &staff.user.username, reason: None };
     let result = state.db.verify_point(&point.record.code, form.version()?, change).await;
     after_change(&state, result, &code).await

@@ -1,15 +1,45 @@
 //! Editing or adding a point: the form, where the point will land, what needs confirming, and
-//! (after a refused save) what someone else changed meanwhile.
+//! (after a save attempt) a banner at the top saying what happened; see `edit_banner`.
+//!
+//! The map is an enhancement (static/admin.js): without script the coordinate fields are the
+//! editor. With it, the location changes only in an explicit mode ("修改位置") or from the
+//! phone's GPS, and the map draws the district outline and the town's other points from data
+//! embedded here, so it still shows where the point is when no tiles load.
 
 use maud::{Markup, html};
 
+use super::edit_banner::{banner, confirmations};
 use super::{csrf_field, layout};
-use crate::domain::fields::{PointField, PointState, differing_fields};
+use crate::domain::fields::PointField;
+use crate::domain::history::HistoryEntry;
 use crate::domain::staff::Staff;
-use crate::domain::{AreaType, LonLat, PointKind, ServicePoint};
-use crate::points::form::{Confirmation, Draft, PointForm};
+use crate::domain::{AreaType, LocationQuality, LonLat, PointKind, PointRecord, ServicePoint};
+use crate::points::form::{Draft, NOTHING_TO_VERIFY_ZH, PointForm};
 use crate::views::format;
 use crate::web::map::TileSource;
+
+/// What happened to the editor's last request: the banner's message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Saved as this version.
+    Saved(i64),
+    /// The form equals what is stored: nothing written.
+    Unchanged,
+    /// Problems or missing confirmations: the banner lists them, with the controls.
+    NotSaved,
+    /// Someone else changed the same fields meanwhile.
+    Conflict,
+    /// A draft kept across a login (the session had expired): not saved yet.
+    DraftRestored,
+}
+
+/// After a refused save: what is stored now, what the editor submitted, and for each field both
+/// changed the newest history entry that changed it (who and when).
+pub struct ConflictView<'a> {
+    pub current: &'a ServicePoint,
+    pub mine: &'a PointRecord,
+    pub fields: Vec<(PointField, Option<HistoryEntry>)>,
+}
 
 /// Everything the edit page shows.
 pub struct EditView<'a> {
@@ -18,17 +48,22 @@ pub struct EditView<'a> {
     pub point: Option<&'a ServicePoint>,
     pub form: &'a PointForm,
     pub draft: &'a Draft,
-    /// What is stored now, when a save was refused because it changed meanwhile.
-    pub conflict: Option<&'a ServicePoint>,
+    pub conflict: Option<ConflictView<'a>>,
+    pub outcome: Option<Outcome>,
     /// Show the preview panel (after a submit).
     pub preview: bool,
     pub tiles: &'a TileSource,
+    /// The district outline, `[lon, lat]` in the tiles' datum.
+    pub outline: &'a [[f64; 2]],
+    /// The town's other points, in the tiles' datum.
+    pub neighbours: &'a [(LonLat, &'a str)],
     /// (code, name) of every town.
     pub towns: &'a [(&'a str, &'a str)],
     /// The stored and the new location, in the tiles' datum.
     pub current_on_map: Option<LonLat>,
     pub new_on_map: Option<LonLat>,
     pub confirm_move_m: f64,
+    pub max_gps_accuracy_m: f64,
 }
 
 pub fn edit_page(view: &EditView<'_>) -> Markup {
@@ -45,16 +80,11 @@ pub fn edit_page(view: &EditView<'_>) -> Markup {
         html! {
             h1 { (title) }
             @if let Some(point) = view.point { (status_line(point)) }
-            @if let Some(current) = view.conflict { (conflict_panel(current, view)) }
-            @if !view.draft.problems.is_empty() {
-                div.problem role="alert" {
-                    p { "请修改以下问题：" }
-                    ul { @for problem in &view.draft.problems { li { (problem) } } }
-                }
-            }
-            form.stack.edit method="post" action=(action) {
+            form.stack.edit #point-form method="post" action=(action) {
+                (banner(view))
                 (csrf_field(view.staff))
                 input type="hidden" name="version" value=(text(&form.version));
+                (base_fields(form))
                 @if view.point.is_none() {
                     label { (PointField::Code.label_zh()) "（12 位区划代码）" input name="code" value=(text(&form.code)) required pattern="[0-9]{12}"; }
                     label { (PointField::Town.label_zh())
@@ -82,27 +112,10 @@ pub fn edit_page(view: &EditView<'_>) -> Markup {
                 label { (PointField::Address.label_zh()) input name="address" value=(text(&form.address)) maxlength="200"; }
                 label { (PointField::Phone.label_zh()) input name="phone" value=(text(&form.phone)) inputmode="tel" placeholder="0576-84000000"; }
                 label { (PointField::Hours.label_zh()) input name="hours" value=(text(&form.hours)) placeholder="周一至周五 8:30-17:00"; }
-                fieldset {
-                    legend { (PointField::Location.label_zh()) }
-                    p.note { "拖动地图上的标记，或填写/粘贴坐标。从高德、腾讯地图复制的坐标选 GCJ-02，从百度地图复制的选 BD-09，GPS 选 WGS-84。" }
-                    label { "坐标系"
-                        select name="crs" #crs {
-                            option value="wgs84" selected[text(&form.crs) == "wgs84"] { "WGS-84（GPS）" }
-                            option value="gcj02" selected[text(&form.crs) == "gcj02"] { "GCJ-02（从高德地图复制的坐标、腾讯地图）" }
-                            option value="bd09" selected[text(&form.crs) == "bd09"] { "BD-09（百度地图）" }
-                        }
-                    }
-                    label { "粘贴坐标（经度,纬度 或 纬度,经度）" input #paste name="paste" value=(text(&form.paste)) placeholder="121.268439,28.644744"; }
-                    div.coord-fields {
-                        label { "纬度" input #lat name="lat" value=(text(&form.lat)) inputmode="decimal"; }
-                        label { "经度" input #lon name="lon" value=(text(&form.lon)) inputmode="decimal"; }
-                    }
-                }
+                (location_fieldset(view))
                 (location_preview(view))
-                div #edit-map data-tile-url=(view.tiles.url_template) data-tile-attribution=(view.tiles.attribution)
-                    data-datum=(view.tiles.datum)
-                    data-current-lon=[view.current_on_map.map(|p| p.lon())] data-current-lat=[view.current_on_map.map(|p| p.lat())]
-                    data-new-lon=[view.new_on_map.map(|p| p.lon())] data-new-lat=[view.new_on_map.map(|p| p.lat())] {}
+                @if view.outcome != Some(Outcome::NotSaved) { (confirmations(view)) }
+                (edit_map(view))
                 label.check { input type="checkbox" name="verify" value="1" checked[!PointForm::text(&form.verify).is_empty()]; "标记位置已核实（记录为我核实）" }
                 label { "修改原因（选填，将记入历史）" input name="reason" value=(text(&form.reason)); }
                 div.actions {
@@ -115,72 +128,103 @@ pub fn edit_page(view: &EditView<'_>) -> Markup {
     )
 }
 
-fn status_line(point: &ServicePoint) -> Markup {
+/// The values the form showed when opened: the base of the three-way merge on save.
+fn base_fields(form: &PointForm) -> Markup {
+    let base = [
+        ("base_name", &form.base_name),
+        ("base_kind", &form.base_kind),
+        ("base_area_type", &form.base_area_type),
+        ("base_address", &form.base_address),
+        ("base_phone", &form.base_phone),
+        ("base_hours", &form.base_hours),
+        ("base_lat", &form.base_lat),
+        ("base_lon", &form.base_lon),
+    ];
     html! {
-        p.note {
-            "编码 " (point.record.code) " · 第 " (point.version) " 版 · 更新于 " (point.updated_at)
-            " · " (format::location_quality(point.record.location_quality))
+        @for (name, value) in base {
+            @if let Some(value) = value { input type="hidden" name=(name) value=(value); }
+        }
+    }
+}
+
+fn location_fieldset(view: &EditView<'_>) -> Markup {
+    let form = view.form;
+    let text = |field: &Option<String>| PointForm::text(field).to_owned();
+    html! {
+        fieldset #location {
+            legend { (PointField::Location.label_zh()) }
+            // Shown by the script, which makes the map and the fields below follow these.
+            div.location-buttons hidden {
+                button type="button" #use-gps { "我在服务点现场：使用当前位置" }
+                button type="button" #edit-location { "修改位置" }
+                button type="button" #cancel-location hidden { "取消" }
+            }
+            p.note #gps-status role="status" aria-live="polite" {}
+            p.note { "在服务点现场时点“使用当前位置”（手机定位）；否则点“修改位置”后在地图上点选或拖动标记，或填写/粘贴坐标。从高德、腾讯地图复制的坐标选 GCJ-02，从百度地图复制的选 BD-09，GPS 选 WGS-84。" }
+            input type="hidden" #accuracy_m name="accuracy_m" value=(text(&form.accuracy_m));
+            input type="hidden" #fixed_at name="fixed_at" value=(text(&form.fixed_at));
+            label { "坐标系"
+                select name="crs" #crs {
+                    option value="wgs84" selected[text(&form.crs) == "wgs84"] { "WGS-84（GPS）" }
+                    option value="gcj02" selected[text(&form.crs) == "gcj02"] { "GCJ-02（高德、腾讯地图）" }
+                    option value="bd09" selected[text(&form.crs) == "bd09"] { "BD-09（百度地图）" }
+                }
+            }
+            label { "粘贴坐标（经度,纬度 或 纬度,经度）" input #paste name="paste" value=(text(&form.paste)) placeholder="121.268439,28.644744"; }
+            div.coord-fields {
+                label { "纬度" input #lat name="lat" value=(text(&form.lat)) inputmode="decimal"; }
+                label { "经度" input #lon name="lon" value=(text(&form.lon)) inputmode="decimal"; }
+            }
+        }
+    }
+}
+
+fn edit_map(view: &EditView<'_>) -> Markup {
+    let neighbours: Vec<(f64, f64, &str)> =
+        view.neighbours.iter().map(|(at, name)| (at.lon(), at.lat(), *name)).collect();
+    html! {
+        div #edit-map data-tile-url=(view.tiles.url_template) data-tile-attribution=(view.tiles.attribution)
+            data-datum=(view.tiles.datum)
+            data-outline=(json(&view.outline)) data-neighbours=(json(&neighbours))
+            data-preview=(view.preview) data-confirm-move-m=(view.confirm_move_m) data-max-accuracy-m=(view.max_gps_accuracy_m)
+            data-current-lon=[view.current_on_map.map(|p| p.lon())] data-current-lat=[view.current_on_map.map(|p| p.lat())]
+            data-new-lon=[view.new_on_map.map(|p| p.lon())] data-new-lat=[view.new_on_map.map(|p| p.lat())] {}
+    }
+}
+
+/// JSON for the map's data attributes (maud escapes it as an attribute value).
+fn json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "[]".into())
+}
+
+fn status_line(point: &ServicePoint) -> Markup {
+    let r = &point.record;
+    html! {
+        p.note #point-status {
+            "编码 " (r.code) " · 第 " (point.version) " 版 · 更新于 " (point.updated_at)
+            " · " (format::location_quality(r.location_quality))
+            @if let Some(accuracy_m) = r.accuracy_m {
+                " · 定位精度 " span #accuracy { (format!("{accuracy_m:.0}")) } " 米"
+                @if let Some(at) = &r.location_fixed_at { "（" (at) " 定位）" }
+            }
             @if let Some(v) = &point.verified { " · 已由 " (v.by) " 于 " (format::date(&v.at)) " 核实" } @else { " · 位置未核实" }
             @if !point.active { " · 已撤销" }
-            " · " a href={ "/admin/points/" (point.record.code) "/history" } { "修改历史" }
-            " · " a href={ "/points/" (point.record.code) } { "公众页面" }
+            " · " a href={ "/admin/points/" (r.code) "/history" } { "修改历史" }
+            " · " a href={ "/points/" (r.code) } { "公众页面" }
         }
     }
 }
 
-/// Where the point will land, and the confirmations still needed.
+/// Where the point will land (the server's view after a submit; the script keeps a live one).
 fn location_preview(view: &EditView<'_>) -> Markup {
     let draft = view.draft;
-    let form = view.form;
     html! {
-        @if let (true, Some(at)) = (view.preview, draft.location) {
-            div.preview role="status" {
+        div.preview #location-preview role="status" aria-live="polite" hidden[!(view.preview && draft.location.is_some())] {
+            @if let (true, Some(at)) = (view.preview, draft.location) {
                 p { "保存后的位置（WGS-84）：" (format!("{:.6}, {:.6}", at.lon(), at.lat())) }
                 @if let Some(moved) = draft.moved_m { p { "距原位置 " (format::distance(moved)) } }
+                @if let Some(fix) = &draft.fix { p { "现场定位，精度 " (format!("{:.0}", fix.accuracy_m)) " 米" } }
                 p { @if draft.inside_district { "在黄岩区界内。" } @else { strong { "不在黄岩区界内。" } } }
-            }
-        }
-        @if draft.missing_confirmations.contains(&Confirmation::LongMove) || !PointForm::text(&form.confirm_move).is_empty() {
-            label.check.confirm {
-                input type="checkbox" name="confirm_move" value="1" checked[!PointForm::text(&form.confirm_move).is_empty()];
-                "确认移动超过 " (format::distance(view.confirm_move_m)) "（请核实坐标无误）"
-            }
-        }
-        @if draft.missing_confirmations.contains(&Confirmation::OutsideDistrict) || !PointForm::text(&form.confirm_outside).is_empty() {
-            label.check.confirm {
-                input type="checkbox" name="confirm_outside" value="1" checked[!PointForm::text(&form.confirm_outside).is_empty()];
-                "确认位置在区界外"
-            }
-            label { "区界外的原因（必填）" input name="outside_reason" value=(PointForm::text(&form.outside_reason)); }
-        }
-    }
-}
-
-/// After a refused save: what is stored now, and which fields differ from this form.
-fn conflict_panel(current: &ServicePoint, view: &EditView<'_>) -> Markup {
-    let mine = view.draft.record.as_ref();
-    let fields = mine.map(|mine| differing_fields(current, mine)).unwrap_or_default();
-    let value = |field: PointField, point: Option<PointState<'_>>| {
-        point.map(|point| format::field_value(&field.value_of(point))).unwrap_or_default()
-    };
-    html! {
-        div.problem role="alert" {
-            p {
-                strong { "没有保存：" } "在您编辑期间，这个服务点已被修改（现在是第 " (current.version) " 版，更新于 " (current.updated_at) "）。"
-                "下表是现在保存的内容与您填写内容的不同之处。请核对后再次点击“保存”，或"
-                a href={ "/admin/points/" (current.record.code) } { "放弃您的修改" } "。"
-            }
-            table {
-                thead { tr { th { "字段" } th { "现在保存的" } th { "您填写的" } } }
-                tbody {
-                    @for field in &fields {
-                        tr {
-                            td { (field.label_zh()) }
-                            td { (value(*field, Some(PointState::from(current)))) }
-                            td { (value(*field, mine.map(PointState::of_record))) }
-                        }
-                    }
-                }
             }
         }
     }
@@ -190,10 +234,14 @@ fn point_actions(staff: &Staff, point: &ServicePoint) -> Markup {
     html! {
         section.point-actions {
             h2 { "其他操作" }
-            form method="post" action={ "/admin/points/" (point.record.code) "/verify" } {
-                (csrf_field(staff))
-                input type="hidden" name="version" value=(point.version);
-                button type="submit" { "仅标记位置已核实" }
+            @if point.record.location_quality == LocationQuality::TownCentre {
+                p.note #verify-refused { (NOTHING_TO_VERIFY_ZH) }
+            } @else {
+                form method="post" action={ "/admin/points/" (point.record.code) "/verify" } {
+                    (csrf_field(staff))
+                    input type="hidden" name="version" value=(point.version);
+                    button type="submit" { "仅标记位置已核实" }
+                }
             }
             @if point.active {
                 form.stack method="post" action={ "/admin/points/" (point.record.code) "/retire" } {

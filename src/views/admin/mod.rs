@@ -4,6 +4,7 @@
 mod campaign;
 mod coverage;
 mod edit;
+mod edit_banner;
 mod field_sheet;
 mod import;
 mod points;
@@ -13,7 +14,7 @@ use maud::{DOCTYPE, Markup, html};
 
 pub use campaign::campaign_page;
 pub use coverage::{CoverageView, coverage_page};
-pub use edit::{EditView, edit_page};
+pub use edit::{ConflictView, EditView, Outcome, edit_page};
 pub use field_sheet::{FieldSheet, field_sheet};
 pub use import::{ImportPreview, import_done_page, import_page, import_result_page};
 pub use points::{history_page, points_page};
@@ -66,16 +67,24 @@ pub fn csrf_field(staff: &Staff) -> Markup {
     html! { input type="hidden" name="csrf" value=(staff.csrf_token); }
 }
 
-pub fn login_page(csrf: &str, next: &str, problem: Option<&str>) -> Markup {
+/// Prefix of the hidden fields in which the login page carries an edit posted after the
+/// session expired.
+pub const DRAFT_PREFIX: &str = "draft.";
+
+/// The login page; `draft` (field name, value) is an unsaved edit carried through the login.
+pub fn login_page(csrf: &str, next: &str, problem: Option<&str>, draft: &[(String, String)]) -> Markup {
     layout(
         "登录",
         None,
         html! {
             h1 { "工作人员登录" }
             @if let Some(problem) = problem { p.problem role="alert" { (problem) } }
-            form.stack method="post" action="/admin/login" {
+            form.stack #login-form method="post" action="/admin/login" {
                 input type="hidden" name="csrf" value=(csrf);
                 input type="hidden" name="next" value=(next);
+                @for (name, value) in draft {
+                    input type="hidden" name={ (DRAFT_PREFIX) (name) } value=(value);
+                }
                 label { "用户名" input name="username" autocomplete="username" required; }
                 label { "密码" input name="password" type="password" autocomplete="current-password" required; }
                 button type="submit" { "登录" }
