@@ -5,6 +5,7 @@ use maud::{Markup, html};
 
 use super::{csrf_field, layout};
 use crate::domain::fields::{PointField, PointState, differing_fields};
+use crate::domain::point_filter::LIST_PATH;
 use crate::domain::staff::Staff;
 use crate::domain::{AreaType, LonLat, PointKind, ServicePoint};
 use crate::points::form::{Confirmation, Draft, PointForm};
@@ -29,6 +30,8 @@ pub struct EditView<'a> {
     pub current_on_map: Option<LonLat>,
     pub new_on_map: Option<LonLat>,
     pub confirm_move_m: f64,
+    /// The filtered staff list this page was opened from (already checked to be one).
+    pub back: Option<&'a str>,
 }
 
 pub fn edit_page(view: &EditView<'_>) -> Markup {
@@ -39,10 +42,14 @@ pub fn edit_page(view: &EditView<'_>) -> Markup {
         None => "/admin/points/new".to_owned(),
     };
     let title = view.point.map_or("新增服务点".to_owned(), |p| format!("编辑：{}", p.record.name));
+    if let Some(point) = view.point.filter(|p| !view.staff.may_edit_town(&p.record.town_code)) {
+        return outside_towns_page(view, point, &title);
+    }
     layout(
         &title,
         Some(view.staff),
         html! {
+            p { a href=(view.back.unwrap_or(LIST_PATH)) { "返回列表" } }
             h1 { (title) }
             @if let Some(point) = view.point { (status_line(point)) }
             @if let Some(current) = view.conflict { (conflict_panel(current, view)) }
@@ -115,10 +122,24 @@ pub fn edit_page(view: &EditView<'_>) -> Markup {
     )
 }
 
+/// A point outside the editor's towns: what it is, why it cannot be changed here, no form.
+fn outside_towns_page(view: &EditView<'_>, point: &ServicePoint, title: &str) -> Markup {
+    layout(
+        title,
+        Some(view.staff),
+        html! {
+            p { a href=(view.back.unwrap_or(LIST_PATH)) { "返回列表" } }
+            h1 { (title) }
+            (status_line(point))
+            p.problem role="alert" { (view.staff.check_town(&point.record.town_code).err().unwrap_or_default()) }
+        },
+    )
+}
+
 fn status_line(point: &ServicePoint) -> Markup {
     html! {
         p.note {
-            "编码 " (point.record.code) " · 第 " (point.version) " 版 · 更新于 " (point.updated_at)
+            "编码 " (point.record.code) " · 第 " (point.version) " 版 · 更新于 " (format::date_time(&point.updated_at))
             " · " (format::location_quality(point.record.location_quality))
             @if let Some(v) = &point.verified { " · 已由 " (v.by) " 于 " (format::date(&v.at)) " 核实" } @else { " · 位置未核实" }
             @if !point.active { " · 已撤销" }
@@ -161,12 +182,12 @@ fn conflict_panel(current: &ServicePoint, view: &EditView<'_>) -> Markup {
     let mine = view.draft.record.as_ref();
     let fields = mine.map(|mine| differing_fields(current, mine)).unwrap_or_default();
     let value = |field: PointField, point: Option<PointState<'_>>| {
-        point.map(|point| format::field_value(&field.value_of(point))).unwrap_or_default()
+        point.map(|point| format::changed_value(field, &field.value_of(point))).unwrap_or_default()
     };
     html! {
         div.problem role="alert" {
             p {
-                strong { "没有保存：" } "在您编辑期间，这个服务点已被修改（现在是第 " (current.version) " 版，更新于 " (current.updated_at) "）。"
+                strong { "没有保存：" } "在您编辑期间，这个服务点已被修改（现在是第 " (current.version) " 版，更新于 " (format::date_time(&current.updated_at)) "）。"
                 "下表是现在保存的内容与您填写内容的不同之处。请核对后再次点击“保存”，或"
                 a href={ "/admin/points/" (current.record.code) } { "放弃您的修改" } "。"
             }
