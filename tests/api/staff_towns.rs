@@ -31,7 +31,7 @@ async fn the_accounts_page_sets_and_shows_an_editors_towns() {
     let app = TestApp::new().await;
     let (admin, _) = limited_clerk(&app).await;
     let page = app.get_as(&admin, "/admin/users").await;
-    assert!(page.body.contains("<td>东城街道</td>"), "{}", page.body);
+    assert!(page.body.contains(r#"<td data-label="可修改的镇街">东城街道</td>"#), "{}", page.body);
     assert!(page.body.contains(r#"name="town" value="331003001" checked"#));
     let clerk_id = app.state.db.users().await.unwrap().iter().find(|u| u.username == "clerk").unwrap().id;
     let uri = format!("/admin/users/{clerk_id}/towns");

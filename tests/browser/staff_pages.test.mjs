@@ -2,7 +2,9 @@
 // their own box (or the page reflows); the page itself never scrolls sideways.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { STAFF, phonePage, shot, startServerAndBrowser, stopServerAndBrowser } from './harness.mjs';
+import {
+  STAFF, phonePage, screenshotDir, shot, startServerAndBrowser, stopServerAndBrowser,
+} from './harness.mjs';
 
 let server;
 let browser;
@@ -45,6 +47,12 @@ test('no staff page is wider than a 360 px phone', async () => {
       inner: window.innerWidth,
     }));
     await shot(page, `staff-360-${name}`);
+    const table = page.locator('table').first();
+    if (await table.count()) {
+      // What a phone shows where the table starts.
+      await table.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${screenshotDir}/staff-360-${name}-table.png` });
+    }
     assert.ok(width.scroll <= width.inner, `${uri}: ${width.scroll} px wide on a ${width.inner} px screen`);
     assert.equal(await page.locator('html[lang=zh-CN]').count(), 1, uri);
   }

@@ -78,13 +78,13 @@ pub fn changes_page(view: &ChangesView<'_>) -> Markup {
                 a href=(query.href(CSV_PATH, 1)) { "导出 CSV（Excel 可直接打开）" }
             }
             div.table-scroll {
-                table.changes-log {
+                table.changes-log.cards {
                     thead { tr { th { "时间" } th { "修改人" } th { "服务点" } th { "修改内容" } } }
                     tbody {
                         @for entry in view.entries {
                             tr {
-                                td { time datetime=(entry.changed_at()) { (format::date_time(entry.changed_at())) } }
-                                td { (entry.changed_by()) }
+                                td data-label="时间" { time datetime=(entry.changed_at()) { (format::date_time(entry.changed_at())) } }
+                                td data-label="修改人" { (entry.changed_by()) }
                                 @match entry { LogEntry::Point(point) => { (point_cells(point)) } }
                             }
                         }
@@ -99,7 +99,7 @@ pub fn changes_page(view: &ChangesView<'_>) -> Markup {
 /// A point change's cells: the point (linked) and its changed fields.
 fn point_cells(entry: &HistoryEntry) -> Markup {
     html! {
-        td { a href={ "/admin/points/" (entry.code) } { (entry.new.record.name) } br; span.note { (entry.code) } }
+        td data-label="服务点" { a href={ "/admin/points/" (entry.code) } { (entry.new.record.name) } " " span.note { (entry.code) } }
         td {
             strong { (format::history_action(entry.action)) }
             @if let Some(reason) = &entry.reason { " · 原因：" (reason) }

@@ -60,16 +60,16 @@ pub fn points_page(
             }
             p.count { "共 " (page.total) " 个，第 " (page.number) "/" (page.count) " 页" }
             div.table-scroll {
-                table.points {
+                table.points.cards {
                     thead { tr { th { "名称" } th { "镇（街道）" } th { "位置" } th { "核实" } th { "更新" } } }
                     tbody {
                         @for point in rows {
                             tr.retired[!point.active] {
                                 td { a href={ "/admin/points/" (point.record.code) "?back=" (back) } { (point.record.name) } @if !point.active { " （已撤销）" } }
-                                td { (point.record.town) }
-                                td { (format::location_quality(point.record.location_quality)) }
-                                td { @if let Some(v) = &point.verified { (v.by) " " (format::date(&v.at)) } @else { "—" } }
-                                td { (format::date(&point.updated_at)) }
+                                td data-label="镇（街道）" { (point.record.town) }
+                                td data-label="位置" { (format::location_quality(point.record.location_quality)) }
+                                td data-label="核实" { @if let Some(v) = &point.verified { (v.by) " " (format::date(&v.at)) } @else { "—" } }
+                                td data-label="更新" { (format::date(&point.updated_at)) }
                             }
                         }
                     }

@@ -33,16 +33,16 @@ pub fn users_page(view: &UsersView<'_>) -> Markup {
             h1 { "工作人员账号" }
             @if let Some(problem) = view.problem { p.problem role="alert" { (problem) } }
             div.table-scroll {
-                table.users {
+                table.users.cards {
                     thead { tr { th { "用户名" } th { "角色" } th { "状态" } th { "可修改的镇街" } th { "操作" } } }
                     tbody {
                         @for user in view.users {
                             @let towns = limited_to(user);
                             tr {
-                                td { (user.username) }
-                                td { (format::role(user.role)) }
-                                td { @if user.disabled { "已停用" } @else { "正常" } }
-                                td {
+                                td { strong { (user.username) } }
+                                td data-label="角色" { (format::role(user.role)) }
+                                td data-label="状态" { @if user.disabled { "已停用" } @else { "正常" } }
+                                td data-label="可修改的镇街" {
                                     @if user.role == Role::Admin { "全部（管理员）" }
                                     @else if towns.is_empty() { "全部" }
                                     @else { (towns.iter().map(|code| town_name(code)).collect::<Vec<_>>().join("、")) }
