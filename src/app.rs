@@ -182,7 +182,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/{*rest}", get(api_not_found).fallback(api_not_found))
         .fallback(page_not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(axum::middleware::from_fn(error::error_middleware))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), error::error_middleware))
         .layer(axum::middleware::map_response(security_headers))
         .layer(CompressionLayer::new())
         .with_state(state)

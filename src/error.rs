@@ -9,13 +9,14 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::Request;
-use axum::http::{StatusCode, header};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use tracing::Instrument;
 
+use crate::app::AppState;
 use crate::db::point_writes::WriteError;
 use crate::db::points::DbError;
 use crate::views;
@@ -79,10 +80,17 @@ impl AppError {
         } else {
             &self.message
         };
-        let response = (self.status, views::error_page(self.status, message)).into_response();
+        let mut response = (self.status, views::error_page(self.status, message)).into_response();
+        // Kept for the staff side, which frames its error pages itself (see `staff_error_page`).
+        response.extensions_mut().insert(PageMessage(message.to_owned()));
         with_cause(response, self.cause)
     }
 }
+
+/// What an error page says, carried in its response's extensions, so that [`error_middleware`]
+/// can render it again in the staff frame for a staff page.
+#[derive(Debug, Clone)]
+struct PageMessage(String);
 
 /// The JSON rendering, for the API.
 impl IntoResponse for AppError {
@@ -162,15 +170,50 @@ pub fn is_api_path(path: &str) -> bool {
     path == "/api" || path.starts_with("/api/")
 }
 
+/// Whether `path` is a staff page (its error pages are in the staff frame).
+pub fn is_staff_path(path: &str) -> bool {
+    path == "/admin" || path.starts_with("/admin/")
+}
+
 /// Middleware, the one the router runs on every request: the request runs inside its span, an
 /// internal error's cause is logged once (see [`log_internal_errors`]), and error answers that
 /// did not come from an [`AppError`] are put in our shapes (see [`render_foreign_errors`]).
 /// One layer, not two: each `from_fn` layer costs a boxed future per request, and at 346
 /// points the two cost about a fifth of `/nearest`'s throughput.
-pub async fn error_middleware(request: Request, next: Next) -> Response {
-    let api = is_api_path(request.uri().path());
+/// On a staff page, an error page is framed as the staff pages are, with their navigation when
+/// the session is live (see [`staff_error_page`]).
+pub async fn error_middleware(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let api = is_api_path(path);
+    // Only a staff request pays for keeping its headers (the session cookie).
+    let staff_headers = is_staff_path(path).then(|| request.headers().clone());
     let response = log_internal_errors(request, next).await;
-    if response.status().is_success() { response } else { render_foreign_errors(api, response).await }
+    if response.status().is_success() {
+        return response;
+    }
+    let response = render_foreign_errors(api, response).await;
+    match staff_headers {
+        Some(headers) => staff_error_page(&state, &headers, response).await,
+        None => response,
+    }
+}
+
+/// An error page of a staff request, rendered again in the staff frame. The session is looked
+/// up once more here (errors are rare; the handler's own lookup is not at hand).
+async fn staff_error_page(state: &AppState, headers: &HeaderMap, mut response: Response) -> Response {
+    let Some(PageMessage(message)) = response.extensions_mut().remove::<PageMessage>() else {
+        return response;
+    };
+    let staff = crate::routes::admin::staff_from_headers(state, headers).await;
+    let status = response.status();
+    let (mut parts, _) = response.into_parts();
+    let mut rendered = (status, views::admin::error_page(staff.as_ref(), status, &message)).into_response();
+    parts.headers.remove(header::CONTENT_TYPE);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    for (name, value) in &parts.headers {
+        rendered.headers_mut().append(name, value.clone());
+    }
+    rendered
 }
 
 /// Error answers that did not come from an [`AppError`] (axum's own rejections, such as a

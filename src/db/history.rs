@@ -5,16 +5,17 @@ use super::points::DbError;
 use crate::domain::PointCode;
 use crate::domain::history::{HistoryEntry, PointSnapshot};
 
-struct HistoryRow {
-    id: i64,
-    code: String,
-    version: i64,
-    action: String,
-    changed_by: String,
-    changed_at: String,
-    reason: Option<String>,
-    old_values: Option<String>,
-    new_values: String,
+/// A `point_history` row as read (also by the change log, `super::changes`).
+pub(super) struct HistoryRow {
+    pub id: i64,
+    pub code: String,
+    pub version: i64,
+    pub action: String,
+    pub changed_by: String,
+    pub changed_at: String,
+    pub reason: Option<String>,
+    pub old_values: Option<String>,
+    pub new_values: String,
 }
 
 impl TryFrom<HistoryRow> for HistoryEntry {

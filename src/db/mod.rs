@@ -1,11 +1,13 @@
 //! The store: the only module with SQL. SQLite (WAL) through sqlx; migrations in `migrations/`
 //! are applied at connect.
 
+pub mod changes;
 pub mod history;
 pub mod places;
 pub mod point_writes;
 pub mod points;
 pub mod staff;
+pub mod user_towns;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -173,7 +173,11 @@ impl Db {
         )
         .fetch_optional(&self.pool)
         .await?;
-        Ok(user.map(StaffUser::try_from).transpose()?.map(|user| Staff { user, csrf_token: row.csrf_token }))
+        Ok(user.map(StaffUser::try_from).transpose()?.map(|user| Staff {
+            user,
+            csrf_token: row.csrf_token,
+            towns: Vec::new(),
+        }))
     }
 
     /// Ends a session (logout).

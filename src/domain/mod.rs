@@ -1,10 +1,13 @@
 //! Domain types, parsed once at the edge: positions, datums, service points.
 
+pub mod beijing;
+pub mod change_log;
 pub mod datum;
 pub mod fields;
 pub mod gps_fix;
 pub mod history;
 pub mod lonlat;
+pub mod paging;
 pub mod paste;
 pub mod point;
 pub mod point_filter;

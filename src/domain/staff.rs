@@ -82,4 +82,63 @@ pub struct StaffUser {
 pub struct Staff {
     pub user: StaffUser,
     pub csrf_token: String,
+    /// The towns (9-digit codes) an editor is limited to, loaded with the session; empty: every
+    /// town. A village clerk edits their own town's points only.
+    pub towns: Vec<String>,
+}
+
+impl Staff {
+    /// Whether this staff member may change points in `town_code`: the one rule every point
+    /// write (edit, verify, retire, restore, add, import) asks. Admins are never limited.
+    pub fn may_edit_town(&self, town_code: &str) -> bool {
+        self.user.role == Role::Admin
+            || self.towns.is_empty()
+            || self.towns.iter().any(|town| town == town_code)
+    }
+
+    /// Refuses (as the message staff read) a change to a point in `town_code` outside this
+    /// staff member's towns.
+    pub fn check_town(&self, town_code: &str) -> Result<(), String> {
+        if self.may_edit_town(town_code) {
+            Ok(())
+        } else {
+            Err(format!(
+                "您的账号只能修改以下镇（街道）的服务点：{}。这个服务点所在的镇（街道）代码为 {town_code}，如需修改请联系管理员。",
+                self.towns.join("、")
+            ))
+        }
+    }
+}
+
+/// A town's code as an admin assigns it: the 9-digit NBS code of a town or street.
+pub fn parse_town_code(raw: &str) -> Result<String, String> {
+    let code = raw.trim();
+    if code.len() == 9 && code.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(code.to_owned())
+    } else {
+        Err(format!("镇（街道）代码“{code}”无效：须为 9 位数字。"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn staff(role: Role, towns: &[&str]) -> Staff {
+        let user =
+            StaffUser { id: 1, username: "li".into(), role, disabled: false, created_at: String::new() };
+        Staff { user, csrf_token: String::new(), towns: towns.iter().map(|t| (*t).to_owned()).collect() }
+    }
+
+    #[test]
+    fn editors_are_limited_to_their_towns_and_admins_never() {
+        assert!(staff(Role::Editor, &[]).may_edit_town("331003107"));
+        let clerk = staff(Role::Editor, &["331003107"]);
+        assert!(clerk.may_edit_town("331003107"));
+        assert!(!clerk.may_edit_town("331003001"));
+        assert!(clerk.check_town("331003001").unwrap_err().contains("331003107"));
+        assert!(staff(Role::Admin, &["331003107"]).may_edit_town("331003001"));
+        assert!(parse_town_code("331003107").is_ok());
+        assert!(parse_town_code("33100310").is_err() && parse_town_code("33100310x").is_err());
+    }
 }

@@ -1,6 +1,9 @@
 //! How numbers and labels read in Chinese.
 
-use crate::domain::fields::FieldValue;
+use crate::domain::beijing;
+use crate::domain::fields::{FieldValue, PointField};
+use crate::domain::history::HistoryAction;
+use crate::domain::staff::Role;
 use crate::domain::{AreaType, LocationQuality, PointKind};
 use crate::locator::travel::{CIRCLE_MINUTES, Mode, standard_mode};
 
@@ -109,14 +112,77 @@ pub fn field_value(value: &FieldValue<'_>) -> String {
     }
 }
 
-/// The date part of an RFC 3339 timestamp, as 2026年11月28日.
+/// A stored timestamp's day in Beijing time: "2026年11月28日" (a change at 07:00 Beijing time,
+/// 23:00 UTC the day before, is dated that day). Text that is no timestamp is shown as it is.
 pub fn date(rfc3339: &str) -> String {
-    let parts: Vec<&str> = rfc3339.get(..10).unwrap_or(rfc3339).split('-').collect();
-    match parts.as_slice() {
-        [year, month, day] => {
-            format!("{year}年{}月{}日", month.trim_start_matches('0'), day.trim_start_matches('0'))
-        }
-        _ => rfc3339.to_owned(),
+    match beijing::parse(rfc3339) {
+        Some(at) => format!("{}年{}月{}日", at.year(), u8::from(at.month()), at.day()),
+        None => rfc3339.to_owned(),
+    }
+}
+
+/// A stored timestamp in Beijing time, to the minute: "2026年11月28日 22:25".
+pub fn date_time(rfc3339: &str) -> String {
+    match beijing::parse(rfc3339) {
+        Some(at) => format!("{} {:02}:{:02}", date(rfc3339), at.hour(), at.minute()),
+        None => rfc3339.to_owned(),
+    }
+}
+
+/// The Beijing time of day of a stored timestamp: "22:25" (for "locked until").
+pub fn clock(rfc3339: &str) -> String {
+    match beijing::parse(rfc3339) {
+        Some(at) => format!("{:02}:{:02}", at.hour(), at.minute()),
+        None => rfc3339.to_owned(),
+    }
+}
+
+/// What a history entry did.
+pub fn history_action(action: HistoryAction) -> &'static str {
+    match action {
+        HistoryAction::Add => "新增",
+        HistoryAction::Edit => "修改",
+        HistoryAction::Verify => "核实",
+        HistoryAction::Retire => "撤销",
+        HistoryAction::Restore => "恢复",
+        HistoryAction::Import => "导入",
+    }
+}
+
+pub fn role(role: Role) -> &'static str {
+    match role {
+        Role::Editor => "编辑",
+        Role::Admin => "管理员",
+    }
+}
+
+/// A field's value in a change list: like [`field_value`], with the verification time in
+/// Beijing time rather than as stored.
+pub fn changed_value(field: PointField, value: &FieldValue<'_>) -> String {
+    match (field, value) {
+        (PointField::VerifiedAt, FieldValue::Text(Some(at))) => date_time(at),
+        _ => field_value(value),
+    }
+}
+
+/// A column of the points CSV (import and export), as import row errors name it for staff.
+pub fn csv_column(column: &str) -> &'static str {
+    match column {
+        "code" => "编码",
+        "name" => "名称",
+        "town_code" => "镇街代码",
+        "town" => "镇街名称",
+        "kind" => "类型",
+        "area_type" => "区域类型",
+        "address" => "地址",
+        "phone" => "电话",
+        "hours" => "服务时间",
+        "lon" => "经度",
+        "lat" => "纬度",
+        "crs" => "坐标系",
+        "location_quality" => "位置质量",
+        "source" => "来源",
+        _ => "字段",
     }
 }
 
@@ -138,5 +204,18 @@ mod tests {
         assert_eq!(area_standard(AreaType::Urban), "城区（步行 15 分钟 = 1.2 公里）");
         assert_eq!(area_radius(AreaType::Rural), "农村骑行 2 公里");
         assert_eq!(circle(), "15分钟服务圈");
+    }
+
+    #[test]
+    fn times_read_in_beijing_time() {
+        assert_eq!(date_time("2026-11-28T14:25:00Z"), "2026年11月28日 22:25");
+        // 07:00 in Beijing is 23:00 UTC the day before: dated the Beijing day.
+        assert_eq!(date("2026-11-27T23:00:00Z"), "2026年11月28日");
+        assert_eq!(date_time("2026-11-27T23:00:00Z"), "2026年11月28日 07:00");
+        assert_eq!(date("2026-11-27T15:59:59Z"), "2026年11月27日");
+        assert_eq!(date("2026-12-31T16:00:00Z"), "2027年1月1日");
+        assert_eq!(date("2026-11-28T07:00:00+08:00"), "2026年11月28日");
+        assert_eq!(clock("2026-11-27T23:05:00Z"), "07:05");
+        assert_eq!(date("not a time"), "not a time");
     }
 }

@@ -3,7 +3,7 @@
 
 pub mod admin;
 mod coverage_page;
-mod format;
+pub mod format;
 mod layout;
 pub mod locator_page;
 pub mod navigation;

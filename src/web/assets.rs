@@ -33,6 +33,7 @@ static FILES: &[Asset] = &[
     asset!("sheet.css", CSS),
     asset!("sign.css", CSS),
     asset!("admin.js", JS),
+    asset!("staff-narrow.css", CSS),
     asset!("vendor/leaflet/leaflet.css", CSS),
     asset!("vendor/leaflet/leaflet.js", JS),
     asset!("vendor/markercluster/MarkerCluster.css", CSS),
@@ -52,7 +53,8 @@ pub const PUBLIC_SCRIPTS: &[&str] =
     &["vendor/leaflet/leaflet.js", "vendor/markercluster/leaflet.markercluster.js", "app.js"];
 /// The staff pages' stylesheets: the map library's, the residents' look, and the staff's (their
 /// maps do not cluster markers).
-pub const STAFF_STYLESHEETS: &[&str] = &["vendor/leaflet/leaflet.css", "app.css", "admin.css", "sheet.css"];
+pub const STAFF_STYLESHEETS: &[&str] =
+    &["vendor/leaflet/leaflet.css", "app.css", "admin.css", "staff-narrow.css", "sheet.css"];
 /// The staff pages' scripts (deferred): the map library and the staff script.
 pub const STAFF_SCRIPTS: &[&str] = &["vendor/leaflet/leaflet.js", "admin.js"];
 

@@ -173,7 +173,8 @@ pub async fn log_in(
     let jar = jar.add(cookies::session(token, secure)).remove(cookies::login_csrf(String::new(), secure));
     if let Some((code, draft)) = form.edit_draft(&next).await {
         // The edit page with the draft, for review: nothing is saved until the editor saves.
-        let staff = Staff { user, csrf_token };
+        let towns = state.db.user_towns(user.id).await?;
+        let staff = Staff { user, csrf_token, towns };
         return Ok((jar, super::points::draft_page(&state, &staff, &code, draft).await?).into_response());
     }
     Ok((jar, Redirect::to(&next)).into_response())

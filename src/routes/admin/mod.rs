@@ -5,6 +5,7 @@
 //! CSRF token in the form). Admin-only handlers also call [`require`].
 
 mod campaign;
+mod changes;
 mod coverage;
 mod import;
 mod login;
@@ -17,14 +18,33 @@ mod users;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::HeaderMap;
 use axum::routing::{get, post};
+use axum_extra::extract::cookie::CookieJar;
 
 pub use session::{CsrfForm, require};
 
 pub use crate::domain::staff::Staff;
 
 use crate::app::AppState;
+use crate::error::{AppError, PageError};
 use crate::web::upload::MAX_APPLY_BODY_BYTES;
+use crate::web::{auth, cookies};
+
+/// The staff member whose live session `headers` carry, if any: for framing a staff error page
+/// (which has no [`Staff`] extractor at hand). A failed lookup just leaves the navigation out.
+pub async fn staff_from_headers(state: &AppState, headers: &HeaderMap) -> Option<Staff> {
+    let jar = CookieJar::from_headers(headers);
+    let token = jar.get(cookies::SESSION)?;
+    let hash = auth::token_hash(token.value());
+    state.db.touch_session(&hash, session::now_unix(), state.staff.session_idle_secs).await.ok().flatten()
+}
+
+/// Refuses (403, with the Chinese reason) a change to a point in `town_code` when `staff` is
+/// limited to other towns: what every point write handler calls (see [`Staff::may_edit_town`]).
+pub fn require_town(staff: &Staff, town_code: &str) -> Result<(), PageError> {
+    staff.check_town(town_code).map_err(|message| AppError::forbidden("town_not_allowed", message).into())
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -41,6 +61,9 @@ pub fn router() -> Router<AppState> {
         .route("/users", get(users::users_page).post(users::add_user))
         .route("/users/{id}/disabled", post(users::set_disabled))
         .route("/users/{id}/password", post(users::reset_password))
+        .route("/users/{id}/towns", post(users::set_towns))
+        .route("/changes", get(changes::changes_page))
+        .route("/changes.csv", get(changes::changes_csv))
         .route("/import", get(import::import_page).post(import::dry_run).layer(upload::body_limit()))
         .route("/import/apply", post(import::apply).layer(DefaultBodyLimit::max(MAX_APPLY_BODY_BYTES)))
         .route("/export.csv", get(import::export_csv))

@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::CsrfForm;
 use super::points::{Render, check_form, load, render_edit};
+use super::{CsrfForm, require_town};
 use crate::app::AppState;
 use crate::db::point_writes::{Change, WriteError};
 use crate::domain::fields::{differing_fields, merge};
@@ -25,6 +25,7 @@ pub async fn save_point(
     CsrfForm { staff, form }: CsrfForm<PointForm>,
 ) -> PageResult<Response> {
     let current = load(&state, &code).await?;
+    require_town(&staff, &current.record.town_code)?;
     let Ok(version) = PointForm::text(&form.version).parse::<i64>() else {
         return Err(AppError::bad_request("invalid_form", "表单缺少版本号，请重新打开编辑页面。").into());
     };
@@ -37,8 +38,15 @@ pub async fn save_point(
         ServicePoint { record: base.clone().unwrap_or_else(|| current.record.clone()), ..current.clone() };
     let mut draft = check_form(&state, &form, Some(&seen), &staff.user.username);
     let page = |form: &PointForm, draft: &Draft, conflict, outcome, status: StatusCode| {
-        let page =
-            Render { point: Some(&current), form, draft, conflict, outcome: Some(outcome), preview: true };
+        let page = Render {
+            point: Some(&current),
+            form,
+            draft,
+            conflict,
+            outcome: Some(outcome),
+            preview: true,
+            back: None,
+        };
         (status, render_edit(&state, &staff, page)).into_response()
     };
     if !form.wants_save() {
@@ -51,6 +59,7 @@ pub async fn save_point(
             conflict: None,
             outcome: None,
             preview: true,
+            back: None,
         };
         return Ok((status, render_edit(&state, &staff, page)).into_response());
     }

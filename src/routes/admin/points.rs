@@ -7,21 +7,24 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::session::now_unix;
-use super::{CsrfForm, Staff};
+use super::{CsrfForm, Staff, require_town};
 use crate::app::AppState;
 use crate::db::point_writes::{Change, WriteError};
-use crate::domain::{LocationQuality, LonLat, PointCode, PointFilter, ServicePoint};
+use crate::domain::paging::Page;
+use crate::domain::point_filter::{StaffListQuery, parse_back};
+use crate::domain::{LocationQuality, LonLat, PointCode, ServicePoint};
 use crate::error::{AppError, PageResult};
 use crate::points::form::{Draft, FormContext, NOTHING_TO_VERIFY_ZH, PointForm};
 use crate::routes::extract::{PagePath, PageQuery};
 use crate::views::admin::{self, ConflictView, EditView, Outcome};
+use crate::views::format;
 use maud::Markup;
 
 pub async fn home(_staff: Staff) -> Redirect {
     Redirect::to("/admin/points")
 }
 
-/// The staff list's filters, as its form puts them in the query string.
+/// The staff list's filters and page, as its form and page links put them in the query string.
 #[derive(Debug, Default, Deserialize)]
 pub struct ListParams {
     town: Option<String>,
@@ -33,32 +36,51 @@ pub struct ListParams {
     q: Option<String>,
     /// `1`: include retired points.
     retired: Option<String>,
+    /// From 1; past the last page shows the last page.
+    page: Option<String>,
 }
 
 impl ListParams {
-    /// The filter these ask for; `recent_since` is the moment a week ago. A quality that is not
-    /// one of the form's choices filters nothing out.
-    fn filter(self, recent_since: String) -> PointFilter {
-        let given = |field: Option<String>| field.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-        PointFilter {
-            town: given(self.town),
-            text: given(self.q),
-            quality: given(self.quality).and_then(|quality| quality.parse().ok()),
-            verified: given(self.verified).map(|verified| verified == "yes"),
-            changed_since: given(self.recent).map(|_| recent_since),
-            include_retired: given(self.retired).is_some(),
+    /// The filters these ask for; a quality or `verified` that is not one of the form's choices
+    /// is refused (400), not silently ignored.
+    fn query(&self) -> Result<StaffListQuery, String> {
+        fn given(field: &Option<String>) -> Option<&str> {
+            field.as_deref().map(str::trim).filter(|v| !v.is_empty())
         }
+        let quality = given(&self.quality)
+            .map(|raw| raw.parse::<LocationQuality>().map_err(|_| format!("位置质量“{raw}”无效。")))
+            .transpose()?;
+        let verified = match given(&self.verified) {
+            None => None,
+            Some("yes") => Some(true),
+            Some("no") => Some(false),
+            Some(other) => return Err(format!("核实筛选“{other}”无效：应为 yes 或 no。")),
+        };
+        Ok(StaffListQuery {
+            town: given(&self.town).map(str::to_owned),
+            quality,
+            verified,
+            recent: given(&self.recent).is_some(),
+            text: given(&self.q).map(str::to_owned),
+            retired: given(&self.retired).is_some(),
+        })
     }
 }
 
+/// The list, 50 points a page, with its filters in the URL. A page number that is not a
+/// positive whole number is a 400; one past the last page shows the last page.
 pub async fn list_points(
     State(state): State<AppState>,
     staff: Staff,
     PageQuery(params): PageQuery<ListParams>,
 ) -> PageResult<Response> {
+    let bad = |message: String| AppError::bad_request("invalid_query", message);
+    let query = params.query().map_err(bad)?;
     let points = state.db.all_points().await?;
-    let filter = params.filter(state.db.timestamp_days_ago(7).await?);
-    Ok(admin::points_page(&staff, &points, &filter).into_response())
+    let filter = query.filter(state.db.timestamp_days_ago(7).await?);
+    let shown: Vec<&ServicePoint> = points.iter().filter(|p| filter.matches(p)).collect();
+    let page = Page::parse(params.page.as_deref(), shown.len()).map_err(bad)?;
+    Ok(admin::points_page(&staff, &points, &query, page, page.slice(&shown)).into_response())
 }
 
 /// How a page of the edit form came about: what the banner at its top says.
@@ -69,6 +91,8 @@ pub(super) struct Render<'a> {
     pub conflict: Option<ConflictView<'a>>,
     pub outcome: Option<Outcome>,
     pub preview: bool,
+    /// The filtered list the page was opened from, for its "返回列表" link.
+    pub back: Option<&'a str>,
 }
 
 /// The edit page, with what the view needs from the state.
@@ -112,6 +136,7 @@ pub(super) fn render_edit(state: &AppState, staff: &Staff, page: Render<'_>) -> 
         new_on_map: page.draft.location.map(|at| state.map.to_display(at)),
         confirm_move_m: state.staff.confirm_move_m,
         max_gps_accuracy_m: state.staff.max_gps_accuracy_m,
+        back: page.back,
     })
 }
 
@@ -139,10 +164,12 @@ pub(super) fn check_form(
     Draft::from_form(&context, form, existing, actor)
 }
 
-/// The edit page's query: `saved=N` after a save (the banner says so).
+/// The edit page's query: `saved=N` after a save (the banner says so); `back`, the filtered
+/// list it was opened from (see [`parse_back`]).
 #[derive(Debug, Default, Deserialize)]
 pub struct EditParams {
     saved: Option<String>,
+    back: Option<String>,
 }
 
 pub async fn edit_page(
@@ -151,12 +178,20 @@ pub async fn edit_page(
     PagePath(code): PagePath<String>,
     PageQuery(params): PageQuery<EditParams>,
 ) -> PageResult<Response> {
+    let back = parse_back(params.back.as_deref()).map_err(|m| AppError::bad_request("invalid_query", m))?;
     let point = load(&state, &code).await?;
     let form = PointForm::from_point(&point);
     let draft = check_form(&state, &form, Some(&point), &staff.user.username);
     let outcome = params.saved.and_then(|v| v.parse().ok()).map(Outcome::Saved);
-    let page =
-        Render { point: Some(&point), form: &form, draft: &draft, conflict: None, outcome, preview: false };
+    let page = Render {
+        point: Some(&point),
+        form: &form,
+        draft: &draft,
+        conflict: None,
+        outcome,
+        preview: false,
+        back: back.as_deref(),
+    };
     Ok(render_edit(&state, &staff, page).into_response())
 }
 
@@ -168,8 +203,15 @@ pub async fn new_point_page(State(state): State<AppState>, staff: Staff) -> Resp
         ..PointForm::default()
     };
     let draft = check_form(&state, &form, None, &staff.user.username);
-    let page =
-        Render { point: None, form: &form, draft: &draft, conflict: None, outcome: None, preview: false };
+    let page = Render {
+        point: None,
+        form: &form,
+        draft: &draft,
+        conflict: None,
+        outcome: None,
+        preview: false,
+        back: None,
+    };
     render_edit(&state, &staff, page).into_response()
 }
 
@@ -185,8 +227,15 @@ pub(super) async fn draft_page(
     let form = PointForm { action: None, ..form };
     let draft = check_form(state, &form, Some(&point), &staff.user.username);
     let outcome = Some(Outcome::DraftRestored);
-    let page =
-        Render { point: Some(&point), form: &form, draft: &draft, conflict: None, outcome, preview: true };
+    let page = Render {
+        point: Some(&point),
+        form: &form,
+        draft: &draft,
+        conflict: None,
+        outcome,
+        preview: true,
+        back: None,
+    };
     Ok(render_edit(state, staff, page).into_response())
 }
 
@@ -197,7 +246,8 @@ pub async fn add_point(
     let draft = check_form(&state, &form, None, &staff.user.username);
     let view = |draft: &Draft, status: StatusCode| {
         let outcome = form.wants_save().then_some(Outcome::NotSaved);
-        let page = Render { point: None, form: &form, draft, conflict: None, outcome, preview: true };
+        let page =
+            Render { point: None, form: &form, draft, conflict: None, outcome, preview: true, back: None };
         (status, render_edit(&state, &staff, page)).into_response()
     };
     let Some(record) = draft.record.clone().filter(|_| form.wants_save() && draft.ready()) else {
@@ -205,6 +255,7 @@ pub async fn add_point(
             if draft.problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
         return Ok(view(&draft, status));
     };
+    require_town(&staff, &record.town_code)?;
     let reason = Some(PointForm::text(&form.reason)).filter(|r| !r.is_empty());
     match state.db.add_point(&record, Change { actor: &staff.user.username, reason }).await {
         Ok(added) => {
@@ -249,8 +300,10 @@ async fn after_change(
                 .into_response())
         }
         Err(WriteError::Conflict { current }) => Err(AppError::conflict(format!(
-            "{} 已被 {} 修改（现在是第 {} 版），您的操作没有执行。请重新打开编辑页面核对。",
-            current.record.name, current.updated_at, current.version
+            "{} 已于 {} 被修改（现在是第 {} 版），您的操作没有执行。请重新打开编辑页面核对。",
+            current.record.name,
+            format::date_time(&current.updated_at),
+            current.version
         ))
         .into()),
         Err(WriteError::NotFound) => {
@@ -266,6 +319,7 @@ pub async fn verify_point(
     CsrfForm { staff, form }: CsrfForm<VersionForm>,
 ) -> PageResult<Response> {
     let point = load(&state, &code).await?;
+    require_town(&staff, &point.record.town_code)?;
     if point.record.location_quality == LocationQuality::TownCentre {
         return Err(AppError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -285,6 +339,7 @@ pub async fn retire_point(
     CsrfForm { staff, form }: CsrfForm<VersionForm>,
 ) -> PageResult<Response> {
     let point = load(&state, &code).await?;
+    require_town(&staff, &point.record.town_code)?;
     let reason = PointForm::text(&form.reason);
     if reason.is_empty() {
         return Err(AppError::bad_request("invalid_form", "撤销服务点须填写原因（如：村庄合并）。").into());
@@ -310,6 +365,7 @@ pub async fn restore_point(
     CsrfForm { staff, form }: CsrfForm<VersionForm>,
 ) -> PageResult<Response> {
     let point = load(&state, &code).await?;
+    require_town(&staff, &point.record.town_code)?;
     let Ok(history_id) = PointForm::text(&form.history_id).parse::<i64>() else {
         return Err(AppError::bad_request("invalid_form", "请选择要恢复的历史版本。").into());
     };

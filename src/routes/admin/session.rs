@@ -119,7 +119,9 @@ where
             .touch_session(&auth::token_hash(token.value()), now_unix(), state.staff.session_idle_secs)
             .await
             .map_err(|error| AppError::from(error).into_page())?;
-        session.ok_or_else(|| to_login(parts))
+        let mut staff = session.ok_or_else(|| to_login(parts))?;
+        staff.towns = state.db.user_towns(staff.user.id).await.map_err(|e| AppError::from(e).into_page())?;
+        Ok(staff)
     }
 }
 

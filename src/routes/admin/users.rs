@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::{CsrfForm, Staff, require};
 use crate::app::AppState;
-use crate::domain::staff::{NewPassword, Role, Username};
+use crate::domain::staff::{NewPassword, Role, Username, parse_town_code};
 use crate::error::{AppError, PageResult};
 use crate::routes::extract::PagePath;
 use crate::views::admin;
@@ -20,7 +20,14 @@ async fn page(
     status: StatusCode,
 ) -> PageResult<Response> {
     let users = state.db.users().await?;
-    Ok((status, admin::users_page(staff, &users, problem)).into_response())
+    let user_towns = state.db.all_user_towns().await?;
+    let index = state.index();
+    // Points are in code order, so a town's points are together.
+    let mut towns: Vec<(&str, &str)> =
+        index.points().iter().map(|p| (p.record.town_code.as_str(), p.record.town.as_str())).collect();
+    towns.dedup();
+    let view = admin::UsersView { staff, users: &users, user_towns: &user_towns, towns: &towns, problem };
+    Ok((status, admin::users_page(&view)).into_response())
 }
 
 pub async fn users_page(State(state): State<AppState>, staff: Staff) -> PageResult<Response> {
@@ -93,6 +100,34 @@ pub async fn reset_password(
         Err(problem) => return page(&state, &staff, Some(&problem), StatusCode::UNPROCESSABLE_ENTITY).await,
     };
     if !state.db.set_password(id, &auth::hash_password(&password)).await? {
+        return Err(AppError::not_found("没有这个账号。").into());
+    }
+    Ok(Redirect::to("/admin/users").into_response())
+}
+
+/// Limits an editor to the checked towns (`town` fields; none checked: every town).
+pub async fn set_towns(
+    State(state): State<AppState>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm { staff, form }: CsrfForm<Vec<(String, String)>>,
+) -> PageResult<Response> {
+    require(&staff, Role::Admin)?;
+    let towns: Result<Vec<String>, String> =
+        form.iter().filter(|(name, _)| name == "town").map(|(_, code)| parse_town_code(code)).collect();
+    let mut towns = match towns {
+        Ok(towns) => towns,
+        Err(problem) => return page(&state, &staff, Some(&problem), StatusCode::UNPROCESSABLE_ENTITY).await,
+    };
+    let index = state.index();
+    if let Some(unknown) =
+        towns.iter().find(|code| !index.points().iter().any(|p| &p.record.town_code == *code))
+    {
+        let problem = format!("没有代码为 {unknown} 的镇（街道）。");
+        return page(&state, &staff, Some(&problem), StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    towns.sort();
+    towns.dedup();
+    if !state.db.set_user_towns(id, &towns).await? {
         return Err(AppError::not_found("没有这个账号。").into());
     }
     Ok(Redirect::to("/admin/users").into_response())

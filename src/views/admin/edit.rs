@@ -12,6 +12,7 @@ use super::edit_banner::{banner, confirmations};
 use super::{csrf_field, layout};
 use crate::domain::fields::PointField;
 use crate::domain::history::HistoryEntry;
+use crate::domain::point_filter::LIST_PATH;
 use crate::domain::staff::Staff;
 use crate::domain::{AreaType, LocationQuality, LonLat, PointKind, PointRecord, ServicePoint};
 use crate::points::form::{Draft, NOTHING_TO_VERIFY_ZH, PointForm};
@@ -64,6 +65,8 @@ pub struct EditView<'a> {
     pub new_on_map: Option<LonLat>,
     pub confirm_move_m: f64,
     pub max_gps_accuracy_m: f64,
+    /// The filtered staff list this page was opened from (already checked to be one).
+    pub back: Option<&'a str>,
 }
 
 pub fn edit_page(view: &EditView<'_>) -> Markup {
@@ -74,10 +77,14 @@ pub fn edit_page(view: &EditView<'_>) -> Markup {
         None => "/admin/points/new".to_owned(),
     };
     let title = view.point.map_or("新增服务点".to_owned(), |p| format!("编辑：{}", p.record.name));
+    if let Some(point) = view.point.filter(|p| !view.staff.may_edit_town(&p.record.town_code)) {
+        return outside_towns_page(view, point, &title);
+    }
     layout(
         &title,
         Some(view.staff),
         html! {
+            p { a href=(view.back.unwrap_or(LIST_PATH)) { "返回列表" } }
             h1 { (title) }
             @if let Some(point) = view.point { (status_line(point)) }
             form.stack.edit #point-form method="post" action=(action) {
@@ -124,6 +131,20 @@ pub fn edit_page(view: &EditView<'_>) -> Markup {
                 }
             }
             @if let Some(point) = view.point { (point_actions(view.staff, point)) }
+        },
+    )
+}
+
+/// A point outside the editor's towns: what it is, why it cannot be changed here, no form.
+fn outside_towns_page(view: &EditView<'_>, point: &ServicePoint, title: &str) -> Markup {
+    layout(
+        title,
+        Some(view.staff),
+        html! {
+            p { a href=(view.back.unwrap_or(LIST_PATH)) { "返回列表" } }
+            h1 { (title) }
+            (status_line(point))
+            p.problem role="alert" { (view.staff.check_town(&point.record.town_code).err().unwrap_or_default()) }
         },
     )
 }
@@ -201,11 +222,11 @@ fn status_line(point: &ServicePoint) -> Markup {
     let r = &point.record;
     html! {
         p.note #point-status {
-            "编码 " (r.code) " · 第 " (point.version) " 版 · 更新于 " (point.updated_at)
+            "编码 " (r.code) " · 第 " (point.version) " 版 · 更新于 " (format::date_time(&point.updated_at))
             " · " (format::location_quality(r.location_quality))
             @if let Some(accuracy_m) = r.accuracy_m {
                 " · 定位精度 " span #accuracy { (format!("{accuracy_m:.0}")) } " 米"
-                @if let Some(at) = &r.location_fixed_at { "（" (at) " 定位）" }
+                @if let Some(at) = &r.location_fixed_at { "（" (format::date_time(at)) " 定位）" }
             }
             @if let Some(v) = &point.verified { " · 已由 " (v.by) " 于 " (format::date(&v.at)) " 核实" } @else { " · 位置未核实" }
             @if !point.active { " · 已撤销" }

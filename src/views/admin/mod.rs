@@ -2,6 +2,7 @@
 //! accounts, import.
 
 mod campaign;
+mod changes;
 mod coverage;
 mod edit;
 mod edit_banner;
@@ -10,15 +11,17 @@ mod import;
 mod points;
 mod users;
 
+use axum::http::StatusCode;
 use maud::{DOCTYPE, Markup, html};
 
 pub use campaign::campaign_page;
+pub use changes::{ChangesView, LogEntry, change_log_csv, changes_page};
 pub use coverage::{CoverageView, coverage_page};
 pub use edit::{ConflictView, EditView, Outcome, edit_page};
 pub use field_sheet::{FieldSheet, field_sheet};
 pub use import::{ImportPreview, import_done_page, import_page, import_result_page};
 pub use points::{history_page, points_page};
-pub use users::users_page;
+pub use users::{UsersView, users_page};
 
 use crate::domain::staff::{Role, Staff};
 use crate::views::{Side, head};
@@ -47,6 +50,7 @@ pub fn layout(title: &str, staff: Option<&Staff>, body: Markup) -> Markup {
                             a href="/admin/import" { "导入导出" }
                             a href="/admin/coverage" { "覆盖分析" }
                             a href="/admin/campaign" { "实地核实" }
+                            a href="/admin/changes" { "修改记录" }
                             @if staff.user.role == Role::Admin { a href="/admin/users" { "账号" } }
                             a href="/" { "公众页面" }
                             form method="post" action="/admin/logout" {
@@ -60,6 +64,30 @@ pub fn layout(title: &str, staff: Option<&Staff>, body: Markup) -> Markup {
             }
         }
     }
+}
+
+/// An error page on the staff side (403, 404, 409, a refused CSRF token...): the staff frame,
+/// with the navigation when the session is live, so staff can carry on from it.
+pub fn error_page(staff: Option<&Staff>, status: StatusCode, message: &str) -> Markup {
+    let heading = match status {
+        StatusCode::FORBIDDEN => "无法执行这项操作",
+        StatusCode::NOT_FOUND => "没有找到这个页面",
+        StatusCode::CONFLICT => "操作没有执行：内容已被修改",
+        status if status.is_client_error() => "请求有误",
+        _ => "服务暂时出错",
+    };
+    layout(
+        heading,
+        staff,
+        html! {
+            h1 { (heading) }
+            p.problem role="alert" { (message) }
+            p {
+                @if staff.is_some() { a href="/admin/points" { "返回服务点列表" } }
+                @else { a href="/admin/login" { "登录" } }
+            }
+        },
+    )
 }
 
 /// The hidden CSRF field every staff form carries.
