@@ -15,6 +15,7 @@ struct HistoryRow {
     reason: Option<String>,
     old_values: Option<String>,
     new_values: String,
+    import_batch_id: Option<i64>,
 }
 
 impl TryFrom<HistoryRow> for HistoryEntry {
@@ -36,6 +37,7 @@ impl TryFrom<HistoryRow> for HistoryEntry {
             changed_by: row.changed_by,
             changed_at: row.changed_at,
             reason: row.reason,
+            import_batch_id: row.import_batch_id,
         })
     }
 }
@@ -46,7 +48,8 @@ impl Db {
         let code = code.as_str();
         let rows = sqlx::query_as!(
             HistoryRow,
-            r#"SELECT id AS "id!", code, version, action, changed_by, changed_at, reason, old_values, new_values
+            r#"SELECT id AS "id!", code, version, action, changed_by, changed_at, reason, old_values, new_values,
+                      import_batch_id
                FROM point_history WHERE code = ? ORDER BY id DESC"#,
             code
         )
@@ -60,7 +63,8 @@ impl Db {
         let code = code.as_str();
         let row = sqlx::query_as!(
             HistoryRow,
-            r#"SELECT id AS "id!", code, version, action, changed_by, changed_at, reason, old_values, new_values
+            r#"SELECT id AS "id!", code, version, action, changed_by, changed_at, reason, old_values, new_values,
+                      import_batch_id
                FROM point_history WHERE code = ? AND id = ?"#,
             code,
             id

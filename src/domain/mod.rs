@@ -1,8 +1,10 @@
 //! Domain types, parsed once at the edge: positions, datums, service points.
 
+pub mod account_event;
 pub mod datum;
 pub mod fields;
 pub mod history;
+pub mod import_batch;
 pub mod lonlat;
 pub mod paste;
 pub mod point;

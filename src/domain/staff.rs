@@ -75,6 +75,8 @@ pub struct StaffUser {
     pub role: Role,
     pub disabled: bool,
     pub created_at: String,
+    /// While the account is locked after failed logins: when the lock ends (Unix seconds).
+    pub locked_until_unix: Option<i64>,
 }
 
 /// A staff member with a live session, and that session's CSRF token (put into every form).

@@ -7,6 +7,7 @@
 mod campaign;
 mod coverage;
 mod import;
+mod imports;
 mod login;
 mod points;
 mod session;
@@ -39,8 +40,11 @@ pub fn router() -> Router<AppState> {
         .route("/users", get(users::users_page).post(users::add_user))
         .route("/users/{id}/disabled", post(users::set_disabled))
         .route("/users/{id}/password", post(users::reset_password))
+        .route("/users/{id}/unlock", post(users::unlock_user))
         .route("/import", get(import::import_page).post(import::dry_run).layer(upload::body_limit()))
         .route("/import/apply", post(import::apply).layer(DefaultBodyLimit::max(MAX_APPLY_BODY_BYTES)))
+        .route("/imports", get(imports::imports_page))
+        .route("/imports/{id}/undo", post(imports::undo_import))
         .route("/export.csv", get(import::export_csv))
         .route("/export.geojson", get(import::export_geojson))
         .route("/campaign", get(campaign::campaign_page))

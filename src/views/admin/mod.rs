@@ -5,6 +5,7 @@ mod campaign;
 mod coverage;
 mod edit;
 mod import;
+mod imports;
 mod points;
 mod users;
 
@@ -14,6 +15,7 @@ pub use campaign::campaign_page;
 pub use coverage::{CoverageView, coverage_page};
 pub use edit::{EditView, edit_page};
 pub use import::{ImportPreview, import_done_page, import_page, import_result_page};
+pub use imports::{imports_page, undo_done_page, undo_import_button};
 pub use points::{history_page, points_page};
 pub use users::users_page;
 

@@ -91,6 +91,7 @@ pub fn history_page(staff: &Staff, point: &ServicePoint, history: &[HistoryEntry
                                 }
                             }
                         }
+                        @if let Some(batch_id) = entry.import_batch_id { (super::undo_import_button(staff, batch_id)) }
                         @if entry.version != point.version {
                             form method="post" action={ "/admin/points/" (point.record.code) "/restore" } {
                                 (csrf_field(staff))

@@ -3,6 +3,7 @@
 use maud::{Markup, html};
 
 use super::{csrf_field, layout};
+use crate::domain::account_event::beijing_clock;
 use crate::domain::staff::{NewPassword, Role, Staff, StaffUser};
 
 pub fn users_page(staff: &Staff, users: &[StaffUser], problem: Option<&str>) -> Markup {
@@ -19,8 +20,17 @@ pub fn users_page(staff: &Staff, users: &[StaffUser], problem: Option<&str>) -> 
                         tr {
                             td { (user.username) }
                             td { @if user.role == Role::Admin { "管理员" } @else { "编辑" } }
-                            td { @if user.disabled { "已停用" } @else { "正常" } }
                             td {
+                                @if user.disabled { "已停用" } @else { "正常" }
+                                @if let Some(until) = user.locked_until_unix { br; span.locked { "已锁定，至 " (beijing_clock(until)) " 解锁" } }
+                            }
+                            td {
+                                @if user.locked_until_unix.is_some() {
+                                    form method="post" action={ "/admin/users/" (user.id) "/unlock" } {
+                                        (csrf_field(staff))
+                                        button type="submit" { "解除锁定" }
+                                    }
+                                }
                                 form method="post" action={ "/admin/users/" (user.id) "/disabled" } {
                                     (csrf_field(staff))
                                     input type="hidden" name="disabled" value=(if user.disabled { "0" } else { "1" });
