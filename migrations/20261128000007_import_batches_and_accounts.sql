@@ -53,7 +53,7 @@ CREATE INDEX point_history_import_batch ON point_history (import_batch_id) WHERE
 -- The end of the account's last lock after failed logins (Unix seconds): locked while it is in
 -- the future. Set once when the threshold is reached and never extended by attempts during the
 -- lock; failures before it no longer count. An admin's unlock or a password reset sets it to
--- the moment of the unlock. NULL: never locked.
+-- that moment (and forgets the account's failures). NULL: never locked, unlocked or reset.
 ALTER TABLE staff_users ADD COLUMN locked_until_unix INTEGER;
 
 -- Every change to an account, written in the same transaction as the change.

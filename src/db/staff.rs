@@ -151,8 +151,8 @@ impl Db {
         Ok(true)
     }
 
-    /// Sets a new password for `actor`, ends the account's sessions and clears a lock (the
-    /// failures before it no longer count). False if no such account.
+    /// Sets a new password for `actor`, ends the account's sessions and clears a lock (its
+    /// failures are forgotten, as after a successful login). False if no such account.
     pub async fn set_password(
         &self,
         user_id: i64,
@@ -160,31 +160,34 @@ impl Db {
         actor: &str,
     ) -> Result<bool, DbError> {
         let mut tx = self.pool.begin().await?;
+        // Writes first (see `lock_in`); the lock's end is read before it is reset.
         let user = sqlx::query!(
-            r#"SELECT username, locked_until_unix > CAST(strftime('%s', 'now') AS INTEGER) AS "locked?: bool"
-               FROM staff_users WHERE id = ?"#,
+            r#"UPDATE staff_users SET password_hash = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+               WHERE id = ?
+               RETURNING username,
+                         locked_until_unix > CAST(strftime('%s', 'now') AS INTEGER) AS "locked?: bool""#,
+            password_hash,
             user_id
         )
         .fetch_optional(&mut *tx)
         .await?;
         let Some(user) = user else { return Ok(false) };
         sqlx::query!(
-            r#"UPDATE staff_users SET password_hash = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
-                      locked_until_unix = CAST(strftime('%s', 'now') AS INTEGER)
-               WHERE id = ?"#,
-            password_hash,
+            "UPDATE staff_users SET locked_until_unix = CAST(strftime('%s', 'now') AS INTEGER) WHERE id = ?",
             user_id
         )
         .execute(&mut *tx)
         .await?;
         sqlx::query!("DELETE FROM staff_sessions WHERE user_id = ?", user_id).execute(&mut *tx).await?;
+        forget_failures(&mut tx, &user.username).await?;
         let detail = (user.locked == Some(true)).then_some("锁定已解除（lock cleared）");
         write_event(&mut tx, actor, &user.username, AccountAction::PasswordReset, detail, None).await?;
         tx.commit().await?;
         Ok(true)
     }
 
-    /// Ends an account's lock now, for `actor` (the failures before it no longer count).
+    /// Ends an account's lock now, for `actor` (its failures are forgotten, as after a
+    /// successful login).
     /// `None` if no such account; `Some(false)` if it was not locked (nothing is written).
     pub async fn unlock_user(
         &self,
@@ -193,17 +196,23 @@ impl Db {
         now_unix: i64,
     ) -> Result<Option<bool>, DbError> {
         let mut tx = self.pool.begin().await?;
-        let user = sqlx::query!("SELECT username, locked_until_unix FROM staff_users WHERE id = ?", user_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let Some(user) = user else { return Ok(None) };
-        if !user.locked_until_unix.is_some_and(|until| until > now_unix) {
-            return Ok(Some(false));
-        }
-        sqlx::query!("UPDATE staff_users SET locked_until_unix = ? WHERE id = ?", now_unix, user_id)
-            .execute(&mut *tx)
-            .await?;
-        write_event(&mut tx, actor, &user.username, AccountAction::Unlock, None, Some(now_unix)).await?;
+        let unlocked = sqlx::query_scalar!(
+            "UPDATE staff_users SET locked_until_unix = ? WHERE id = ? AND locked_until_unix > ? RETURNING username",
+            now_unix,
+            user_id,
+            now_unix
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(username) = unlocked else {
+            let exists =
+                sqlx::query_scalar!(r#"SELECT 1 AS "one!: i64" FROM staff_users WHERE id = ?"#, user_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            return Ok(exists.map(|_| false));
+        };
+        forget_failures(&mut tx, &username).await?;
+        write_event(&mut tx, actor, &username, AccountAction::Unlock, None, Some(now_unix)).await?;
         tx.commit().await?;
         Ok(Some(true))
     }
@@ -319,10 +328,10 @@ impl Db {
         if for_username > rule.max_failures {
             // Parallel attempts got past the limit before any was refused: lock now. A name
             // with no account has nothing to lock and is refused for the window.
-            locked_until_unix = Some(match account {
+            locked_until_unix = match account {
                 Some(_) => lock_in(&mut tx, username, now_unix, rule).await?,
-                None => now_unix + rule.window_secs,
-            });
+                None => Some(now_unix + rule.window_secs),
+            };
         }
         tx.commit().await?;
         Ok(LoginAttempt { locked_until_unix, for_username, from_address })
@@ -341,12 +350,7 @@ impl Db {
             return Ok(None);
         }
         let mut tx = self.pool.begin().await?;
-        let exists =
-            sqlx::query_scalar!(r#"SELECT 1 AS "one!: i64" FROM staff_users WHERE username = ?"#, username)
-                .fetch_optional(&mut *tx)
-                .await?
-                .is_some();
-        let until = if exists { Some(lock_in(&mut tx, username, now_unix, rule).await?) } else { None };
+        let until = lock_in(&mut tx, username, now_unix, rule).await?;
         tx.commit().await?;
         Ok(until)
     }
@@ -359,13 +363,15 @@ impl Db {
 }
 
 /// Locks `username` for the rule's duration from `now_unix` unless it is locked already, with
-/// its account event; returns when the (new or existing) lock ends.
+/// its account event; returns when the (new or existing) lock ends, `None` if there is no such
+/// account. Writes first: a transaction that reads and then writes can fail (SQLite's busy
+/// snapshot) when a parallel login wrote in between.
 async fn lock_in(
     tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
     username: &str,
     now_unix: i64,
     rule: LockRule,
-) -> Result<i64, DbError> {
+) -> Result<Option<i64>, DbError> {
     let until = now_unix + rule.lock_secs;
     let locked = sqlx::query!(
         r#"UPDATE staff_users SET locked_until_unix = ?
@@ -380,12 +386,21 @@ async fn lock_in(
     if locked == 0 {
         let existing =
             sqlx::query_scalar!("SELECT locked_until_unix FROM staff_users WHERE username = ?", username)
-                .fetch_one(&mut **tx)
+                .fetch_optional(&mut **tx)
                 .await?;
-        return Ok(existing.unwrap_or(until));
+        return Ok(existing.flatten());
     }
     let detail = format!("{} 次登录失败，锁定至 {}（北京时间）", rule.max_failures, beijing_clock(until));
     write_event(tx, LOGIN_THROTTLE_ACTOR, username, AccountAction::Locked, Some(&detail), Some(now_unix))
         .await?;
-    Ok(until)
+    Ok(Some(until))
+}
+
+/// Forgets a name's failed logins (a lock cleared by hand starts the count afresh).
+async fn forget_failures(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    username: &str,
+) -> Result<(), DbError> {
+    sqlx::query!("DELETE FROM login_failures WHERE username = ?", username).execute(&mut **tx).await?;
+    Ok(())
 }

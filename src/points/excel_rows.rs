@@ -5,7 +5,9 @@
 /// numbers count every line break, those inside quoted fields included, and a record after a
 /// CRLF break starts (by the reader's count) before its line's `\n`; so the row is found from
 /// the record's byte offset instead: the first byte of the record after any line-break bytes, the
-/// line breaks before it, less those inside earlier records' fields.
+/// line breaks before it, less those inside earlier records' fields. (With csv 1.4 the reader's
+/// lines put every CRLF file's rows one too low, and a row after a blank line or after a record
+/// spanning lines off by the extra lines.)
 pub(super) struct ExcelRows<'a> {
     text: &'a [u8],
     /// Where the line breaks were last counted up to, and how many there were.
