@@ -26,27 +26,19 @@ pub fn imports_page(staff: &Staff, batches: &[ImportBatch]) -> Markup {
             @if batches.is_empty() {
                 p { "还没有导入过文件。" }
             } @else {
-                div.table-scroll {
-                    table.imports {
-                        thead { tr { th { "编号" } th { "时间（UTC）" } th { "导入人" } th { "文件" } th { "新增" } th { "修改" } th { "撤销" } th { "不变" } th { "操作" } } }
-                        tbody {
-                            @for batch in batches {
-                                tr id={ "import-" (batch.id) } {
-                                    td { "#" (batch.id) }
-                                    td { (batch.applied_at) }
-                                    td { (batch.applied_by) }
-                                    td { (batch.file_name) }
-                                    td { (batch.added) }
-                                    td { (batch.changed) }
-                                    td { (batch.retired) }
-                                    td { (batch.unchanged) }
-                                    td {
-                                        @match &batch.undone {
-                                            Some(undone) => { "已由 " (undone.by) " 于 " (undone.at) " 撤销" },
-                                            None => (undo_import_button(staff, batch.id)),
-                                        }
-                                    }
-                                }
+                // A list of short blocks rather than a table: nine columns do not fit a phone.
+                ul.imports {
+                    @for batch in batches {
+                        li id={ "import-" (batch.id) } {
+                            h2 { "#" (batch.id) " · " (batch.file_name) }
+                            p { (batch.applied_by) " · " (batch.applied_at) "（UTC）" }
+                            p {
+                                "新增 " (batch.added) "，修改 " (batch.changed) "，撤销 " (batch.retired)
+                                "，不变 " (batch.unchanged)
+                            }
+                            @match &batch.undone {
+                                Some(undone) => p.undone { "已由 " (undone.by) " 于 " (undone.at) " 撤销" },
+                                None => (undo_import_button(staff, batch.id)),
                             }
                         }
                     }
