@@ -36,8 +36,9 @@ pub enum Command {
     /// Serve the map page and the API (the default). An empty database is first loaded with
     /// the bundled data/points.csv.
     Serve(ServeArgs),
-    /// Load a points CSV into the database: every row or none. Rows are matched by code:
-    /// new codes are added, existing ones updated.
+    /// Load a points CSV (UTF-8, or GBK as Excel saves it) into the database: every row or
+    /// none. Rows are matched by code: new codes are added, existing ones updated. The import
+    /// can be undone from /admin/imports.
     Import(ImportArgs),
     /// Write the active points as CSV (WGS-84) to standard output or a file.
     Export(ExportArgs),
@@ -108,8 +109,12 @@ pub enum UserCommand {
     /// Create a staff account. The password is read from the terminal, or from
     /// LEGALMAP_PASSWORD for scripts (at least 12 characters).
     Add(UserAddArgs),
-    /// Set a new password for an account (same password input as `add`); ends its sessions.
+    /// Set a new password for an account (same password input as `add`); ends its sessions and
+    /// clears a lock after failed logins.
     Password(UserPasswordArgs),
+    /// End an account's lock after failed logins now (it otherwise ends 15 minutes after it
+    /// began).
+    Unlock(UserPasswordArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -280,6 +285,10 @@ pub struct ImportArgs {
     /// The file is the complete list: retire active points it does not list.
     #[arg(long)]
     pub retire_missing: bool,
+    /// Change nothing: print what the import would do (new, changed, unchanged and retired
+    /// points) and every bad row. Exits non-zero if a row is bad.
+    #[arg(long)]
+    pub dry_run: bool,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }

@@ -10,8 +10,10 @@ use crate::app::{self, AppState, Settings};
 use crate::config::{Command, ExportArgs, ImportArgs, ServeArgs, SynthArgs, check_cell_m};
 use crate::db::Db;
 use crate::db::point_writes::Change;
+use crate::points::import_plan::Plan;
 use crate::points::{csv_file, seed, synth};
 use crate::web::links::PublicUrl;
+use crate::web::upload::decode_csv;
 
 mod campaign;
 mod coverage;
@@ -57,30 +59,64 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `legalmap import [--dry-run] FILE`: the file read by the web upload's decoder and rules; every
+/// bad row is reported (Chinese first), and a valid file is applied as one undoable batch.
 async fn import(args: ImportArgs) -> anyhow::Result<()> {
-    let file = File::open(&args.file).with_context(|| format!("cannot open {}", args.file.display()))?;
-    let records = match csv_file::read_points(std::io::BufReader::new(file)) {
+    let shown = args.file.display();
+    let bytes = std::fs::read(&args.file).with_context(|| format!("cannot open {shown}"))?;
+    let text = decode_csv(&bytes).map_err(|message| anyhow::anyhow!("{shown}: {message}"))?;
+    let rows = csv_file::read_rows(&text.text);
+    for error in &rows.errors {
+        eprintln!("{shown}: {error}");
+    }
+    let db = Db::connect(&args.database.database_url).await?;
+    if args.dry_run {
+        let current = db.all_points().await?;
+        db.close().await;
+        let plan = Plan::new(&current, &rows.records, args.retire_missing);
+        let (added, changed, retired) = (plan.added.len(), plan.changed.len(), plan.retired.len());
+        println!(
+            "试运行，没有做任何修改：{shown}（{}）{} 行有效，{} 行有问题；新增 {added}，修改 {changed}，不变 {}，撤销 {retired}",
+            text.encoding,
+            rows.records.len(),
+            rows.errors.len(),
+            plan.unchanged
+        );
+        println!(
+            "dry run, nothing changed: {} valid row(s), {} bad; {added} new, {changed} changed, {} unchanged, {retired} retired",
+            rows.records.len(),
+            rows.errors.len(),
+            plan.unchanged
+        );
+        if !rows.errors.is_empty() {
+            bail!("{} 行有问题（{} bad row(s) in {shown}）", rows.errors.len(), rows.errors.len());
+        }
+        return Ok(());
+    }
+    let records = match rows.into_result() {
         Ok(records) => records,
         Err(errors) => {
-            for error in &errors {
-                eprintln!("{}: {error}", args.file.display());
-            }
-            bail!("{} bad row(s) in {}; nothing was imported", errors.len(), args.file.display());
+            db.close().await;
+            bail!(
+                "{} 行有问题，没有导入任何内容（{} bad row(s) in {shown}; nothing was imported）",
+                errors.len(),
+                errors.len()
+            );
         }
     };
-    let db = Db::connect(&args.database.database_url).await?;
-    let actor = format!("import: {}", args.file.display());
-    let summary =
-        db.upsert_points(&records, Change { actor: &actor, reason: None }, args.retire_missing).await?;
+    let actor = format!("import: {shown}");
+    let file_name = args.file.to_string_lossy();
+    let change = Change { actor: &actor, reason: None };
+    let summary = db.import_points(&records, change, args.retire_missing, &file_name).await?;
     db.close().await;
     println!(
-        "imported {} rows from {}: {} added, {} changed, {} unchanged, {} retired",
+        "imported {} rows from {shown}: {} added, {} changed, {} unchanged, {} retired (import #{}; undo at /admin/imports)",
         records.len(),
-        args.file.display(),
         summary.added,
         summary.changed,
         summary.unchanged,
-        summary.retired
+        summary.retired,
+        summary.batch_id.unwrap_or_default()
     );
     Ok(())
 }

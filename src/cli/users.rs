@@ -1,10 +1,11 @@
-//! `legalmap user add|password`: account management from the terminal (how the first admin
-//! is made).
+//! `legalmap user add|password|unlock`: account management from the terminal (how the first
+//! admin is made). Each change is logged as an account event by "command line".
 
 use anyhow::{Context, bail};
 
 use crate::config::UserCommand;
 use crate::db::Db;
+use crate::domain::account_event::COMMAND_LINE_ACTOR;
 use crate::domain::staff::{NewPassword, Role, Username};
 use crate::web::auth;
 
@@ -15,7 +16,8 @@ pub async fn run(command: UserCommand) -> anyhow::Result<()> {
             let role: Role = args.role.parse().map_err(anyhow::Error::msg)?;
             let password = read_password()?;
             let db = Db::connect(&args.database.database_url).await?;
-            let created = db.create_user(&username, &auth::hash_password(&password), role).await?;
+            let created =
+                db.create_user(&username, &auth::hash_password(&password), role, COMMAND_LINE_ACTOR).await?;
             db.close().await;
             match created {
                 Some(user) => println!("created {} account {:?}", user.role, user.username),
@@ -27,9 +29,24 @@ pub async fn run(command: UserCommand) -> anyhow::Result<()> {
             let db = Db::connect(&args.database.database_url).await?;
             let user = db.user_for_login(&args.name).await?.map(|(user, _)| user);
             let Some(user) = user else { bail!("no account named {:?}", args.name) };
-            db.set_password(user.id, &auth::hash_password(&password)).await?;
+            db.set_password(user.id, &auth::hash_password(&password), COMMAND_LINE_ACTOR).await?;
             db.close().await;
-            println!("new password set for {:?}; its sessions were ended", user.username);
+            println!(
+                "new password set for {:?}; its sessions were ended and any lock cleared",
+                user.username
+            );
+        }
+        UserCommand::Unlock(args) => {
+            let db = Db::connect(&args.database.database_url).await?;
+            let user = db.user_for_login(&args.name).await?.map(|(user, _)| user);
+            let Some(user) = user else { bail!("no account named {:?}", args.name) };
+            let unlocked = db.unlock_user(user.id, COMMAND_LINE_ACTOR, now_unix()).await?;
+            db.close().await;
+            if unlocked == Some(true) {
+                println!("unlocked {:?}: it can log in again now", user.username);
+            } else {
+                println!("{:?} is not locked; nothing changed", user.username);
+            }
         }
     }
     Ok(())
@@ -48,4 +65,9 @@ fn read_password() -> anyhow::Result<NewPassword> {
         bail!("the two passwords differ");
     }
     Ok(password)
+}
+
+fn now_unix() -> i64 {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    i64::try_from(now.as_secs()).unwrap_or(i64::MAX)
 }

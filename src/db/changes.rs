@@ -57,7 +57,8 @@ impl Db {
         let (since, until) = (filter.since_utc.as_deref(), filter.until_utc.as_deref());
         let rows = sqlx::query_as!(
             HistoryRow,
-            r#"SELECT id AS "id!", code, version, action, changed_by, changed_at, reason, old_values, new_values
+            r#"SELECT id AS "id!", code, version, action, changed_by, changed_at, reason, old_values, new_values,
+                      import_batch_id
                FROM point_history
                WHERE (? IS NULL OR json_extract(new_values, '$.town_code') = ?
                       OR json_extract(old_values, '$.town_code') = ?)

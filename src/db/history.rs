@@ -16,6 +16,7 @@ pub(super) struct HistoryRow {
     pub reason: Option<String>,
     pub old_values: Option<String>,
     pub new_values: String,
+    pub import_batch_id: Option<i64>,
 }
 
 impl TryFrom<HistoryRow> for HistoryEntry {
@@ -37,6 +38,7 @@ impl TryFrom<HistoryRow> for HistoryEntry {
             changed_by: row.changed_by,
             changed_at: row.changed_at,
             reason: row.reason,
+            import_batch_id: row.import_batch_id,
         })
     }
 }
@@ -47,7 +49,8 @@ impl Db {
         let code = code.as_str();
         let rows = sqlx::query_as!(
             HistoryRow,
-            r#"SELECT id AS "id!", code, version, action, changed_by, changed_at, reason, old_values, new_values
+            r#"SELECT id AS "id!", code, version, action, changed_by, changed_at, reason, old_values, new_values,
+                      import_batch_id
                FROM point_history WHERE code = ? ORDER BY id DESC"#,
             code
         )
@@ -61,7 +64,8 @@ impl Db {
         let code = code.as_str();
         let row = sqlx::query_as!(
             HistoryRow,
-            r#"SELECT id AS "id!", code, version, action, changed_by, changed_at, reason, old_values, new_values
+            r#"SELECT id AS "id!", code, version, action, changed_by, changed_at, reason, old_values, new_values,
+                      import_batch_id
                FROM point_history WHERE code = ? AND id = ?"#,
             code,
             id

@@ -1,8 +1,10 @@
 //! The store: the only module with SQL. SQLite (WAL) through sqlx; migrations in `migrations/`
 //! are applied at connect.
 
+pub mod account_events;
 pub mod changes;
 pub mod history;
+pub mod import_undo;
 pub mod places;
 pub mod point_writes;
 pub mod points;

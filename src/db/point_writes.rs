@@ -45,6 +45,9 @@ pub struct UpsertSummary {
     pub changed: usize,
     pub unchanged: usize,
     pub retired: usize,
+    /// The import batch recorded (see [`Db::import_points`]); `None` for a load that is not
+    /// an import staff may undo (the first start's bundled data).
+    pub batch_id: Option<i64>,
 }
 
 impl Db {
@@ -57,7 +60,34 @@ impl Db {
         change: Change<'_>,
         retire_missing: bool,
     ) -> Result<UpsertSummary, DbError> {
+        self.upsert_in_batch(records, change, retire_missing, None).await
+    }
+
+    /// [`Db::upsert_points`] as an import staff can list and undo: an `import_batches` row
+    /// (who, when, `file_name`, the counts) and its id on every history row the import writes.
+    pub async fn import_points(
+        &self,
+        records: &[PointRecord],
+        change: Change<'_>,
+        retire_missing: bool,
+        file_name: &str,
+    ) -> Result<UpsertSummary, DbError> {
+        self.upsert_in_batch(records, change, retire_missing, Some(file_name)).await
+    }
+
+    async fn upsert_in_batch(
+        &self,
+        records: &[PointRecord],
+        change: Change<'_>,
+        retire_missing: bool,
+        batch_file_name: Option<&str>,
+    ) -> Result<UpsertSummary, DbError> {
         let mut tx = self.begin_write().await?;
+        // The write lock is held from here: every history row after this id is this import's.
+        let history_before =
+            sqlx::query_scalar!(r#"SELECT coalesce(max(id), 0) AS "id!: i64" FROM point_history"#)
+                .fetch_one(&mut *tx)
+                .await?;
         let mut summary = UpsertSummary::default();
         for record in records {
             match current_in(&mut tx, &record.code).await? {
@@ -97,6 +127,30 @@ impl Db {
                 update_in(&mut tx, current.version, &old, &new, HistoryAction::Retire, change).await?;
                 summary.retired += 1;
             }
+        }
+        if let Some(file_name) = batch_file_name {
+            let counts =
+                [summary.added, summary.changed, summary.unchanged, summary.retired].map(|n| n as i64);
+            let batch_id = sqlx::query_scalar!(
+                r#"INSERT INTO import_batches (applied_by, file_name, added, changed, unchanged, retired)
+                   VALUES (?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+                change.actor,
+                file_name,
+                counts[0],
+                counts[1],
+                counts[2],
+                counts[3]
+            )
+            .fetch_one(&mut *tx)
+            .await?;
+            sqlx::query!(
+                "UPDATE point_history SET import_batch_id = ? WHERE id > ?",
+                batch_id,
+                history_before
+            )
+            .execute(&mut *tx)
+            .await?;
+            summary.batch_id = Some(batch_id);
         }
         tx.commit().await?;
         Ok(summary)
@@ -218,7 +272,7 @@ impl Db {
     }
 }
 
-async fn current_in(
+pub(super) async fn current_in(
     tx: &mut Transaction<'static, Sqlite>,
     code: &PointCode,
 ) -> Result<Option<ServicePoint>, DbError> {
@@ -263,7 +317,7 @@ async fn insert_in(
 
 /// Writes `new` over a point known to be at `version`, stamping a verification whose time is
 /// the empty placeholder, and records the history.
-async fn update_in(
+pub(super) async fn update_in(
     tx: &mut Transaction<'static, Sqlite>,
     version: i64,
     old: &PointSnapshot,

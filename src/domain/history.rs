@@ -15,6 +15,8 @@ named_enum! {
         Retire => "retire",
         Restore => "restore",
         Import => "import",
+        /// An import's change reverted ("撤销这次导入").
+        Undo => "undo",
     }
 }
 
@@ -54,6 +56,8 @@ pub struct HistoryEntry {
     /// `None` when the point was added.
     pub old: Option<PointSnapshot>,
     pub new: PointSnapshot,
+    /// The import that wrote this entry, if one did (it can be undone in one step).
+    pub import_batch_id: Option<i64>,
 }
 
 /// One field that a change altered.

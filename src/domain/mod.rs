@@ -1,11 +1,13 @@
 //! Domain types, parsed once at the edge: positions, datums, service points.
 
+pub mod account_event;
 pub mod beijing;
 pub mod change_log;
 pub mod datum;
 pub mod fields;
 pub mod gps_fix;
 pub mod history;
+pub mod import_batch;
 pub mod lonlat;
 pub mod paging;
 pub mod paste;

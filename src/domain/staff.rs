@@ -75,6 +75,8 @@ pub struct StaffUser {
     pub role: Role,
     pub disabled: bool,
     pub created_at: String,
+    /// While the account is locked after failed logins: when the lock ends (Unix seconds).
+    pub locked_until_unix: Option<i64>,
 }
 
 /// A staff member with a live session, and that session's CSRF token (put into every form).
@@ -125,8 +127,14 @@ mod tests {
     use super::*;
 
     fn staff(role: Role, towns: &[&str]) -> Staff {
-        let user =
-            StaffUser { id: 1, username: "li".into(), role, disabled: false, created_at: String::new() };
+        let user = StaffUser {
+            id: 1,
+            username: "li".into(),
+            role,
+            disabled: false,
+            created_at: String::new(),
+            locked_until_unix: None,
+        };
         Staff { user, csrf_token: String::new(), towns: towns.iter().map(|t| (*t).to_owned()).collect() }
     }
 

@@ -9,8 +9,11 @@
 use std::collections::HashMap;
 use std::io::{Read, Write};
 
+use super::excel_rows::ExcelRows;
+
 use crate::domain::datum::is_in_china_rectangle;
 use crate::domain::gps_fix;
+use crate::domain::lonlat::CoordError;
 use crate::domain::{AreaType, Datum, LocationQuality, LonLat, PointCode, PointRecord};
 
 /// The columns, in the order exports write them.
@@ -36,59 +39,118 @@ pub const COLUMNS: [&str; 16] = [
 const OPTIONAL_COLUMNS: [&str; 6] =
     ["address", "phone", "hours", "area_type", "accuracy_m", "location_fixed_at"];
 
-/// One problem with one row (or, at line 1, with the header).
+/// One problem with one row (or, at row 1, with the header).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowError {
-    /// 1-based line in the file.
+    /// The row as a spreadsheet shows the file: the header is row 1, each record one row (a
+    /// quoted field's line breaks do not start new rows; a record spanning lines is named by
+    /// its first), blank lines are rows too. Line endings (LF or CRLF) do not matter.
     pub line: u64,
+    /// Chinese first, then the English in brackets (for logs and the command line).
     pub reason: String,
 }
 
 impl std::fmt::Display for RowError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}: {}", self.line, self.reason)
+        write!(f, "第 {} 行：{}", self.line, self.reason)
+    }
+}
+
+/// A file read row by row: the valid records and every bad row, each kept once.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CsvRows {
+    pub records: Vec<PointRecord>,
+    /// In row order; a row appears once, its problems joined.
+    pub errors: Vec<RowError>,
+}
+
+impl CsvRows {
+    /// The records if no row is bad.
+    pub fn into_result(self) -> Result<Vec<PointRecord>, Vec<RowError>> {
+        if self.errors.is_empty() { Ok(self.records) } else { Err(self.errors) }
+    }
+
+    /// How many data rows are bad (a header problem makes every row unusable: it counts as one).
+    pub fn bad_rows(&self) -> usize {
+        self.errors.len()
     }
 }
 
 /// Reads every row, converting coordinates to WGS-84. Returns all the rows, or every problem
 /// found in the whole file (never just the first), so one pass fixes them all.
-pub fn read_points(input: impl Read) -> Result<Vec<PointRecord>, Vec<RowError>> {
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
-    let header = reader.headers().map_err(|e| vec![csv_error(e, 1)])?.clone();
-    let columns = column_positions(&header)?;
+pub fn read_points(mut input: impl Read) -> Result<Vec<PointRecord>, Vec<RowError>> {
+    let mut text = String::new();
+    if input.read_to_string(&mut text).is_err() {
+        return Err(vec![RowError {
+            line: 1, reason: "不是 UTF-8 文本（not valid UTF-8 text）".into()
+        }]);
+    }
+    read_rows(&text).into_result()
+}
 
-    let mut records = Vec::new();
-    let mut errors = Vec::new();
-    let mut first_line_of_code: HashMap<PointCode, u64> = HashMap::new();
+/// Reads decoded text (see `web::upload::decode_csv`): the valid records and the bad rows, so a
+/// preview can count both.
+pub fn read_rows(text: &str) -> CsvRows {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let mut rows = ExcelRows::new(text);
+    let header = match reader.headers() {
+        Ok(header) => header.clone(),
+        Err(e) => return CsvRows { records: Vec::new(), errors: vec![csv_error(&e, 1)] },
+    };
+    rows.skip_record(&header);
+    let columns = match column_positions(&header) {
+        Ok(columns) => columns,
+        Err(errors) => return CsvRows { records: Vec::new(), errors },
+    };
+
+    let mut read = CsvRows::default();
+    let mut first_row_of_code: HashMap<PointCode, u64> = HashMap::new();
     for result in reader.records() {
-        let row = match result {
-            Ok(row) => row,
+        let record = match result {
+            Ok(record) => record,
             Err(e) => {
-                errors.push(csv_error(e, 0));
-                continue;
+                // Only an I/O or UTF-8 problem gets here (lengths are checked below), and the
+                // text is a valid string: stop rather than guess where rows continue.
+                read.errors.push(csv_error(&e, rows.next_row));
+                break;
             }
         };
-        let line = row.position().map_or(0, |p| p.line());
-        match parse_row(&row, &columns) {
-            Ok(record) => {
-                if let Some(first) = first_line_of_code.insert(record.code.clone(), line) {
-                    errors.push(RowError {
-                        line,
-                        reason: format!("duplicate code {} (first on line {first})（编码重复）", record.code),
-                    });
+        let row = rows.row_of(&record);
+        if record.len() != header.len() {
+            read.errors.push(RowError {
+                line: row,
+                reason: format!(
+                    "列数与表头不一致（has {} fields, the header has {}）",
+                    record.len(),
+                    header.len()
+                ),
+            });
+            continue;
+        }
+        match parse_row(&record, &columns) {
+            Ok(point) => match first_row_of_code.get(&point.code) {
+                Some(first) => read.errors.push(RowError {
+                    line: row,
+                    reason: format!(
+                        "编码重复，首次出现在第 {first} 行（duplicate code {} (first on row {first})）",
+                        point.code
+                    ),
+                }),
+                None => {
+                    first_row_of_code.insert(point.code.clone(), row);
+                    read.records.push(point);
                 }
-                records.push(record);
-            }
-            Err(reasons) => errors.push(RowError { line, reason: reasons.join("; ") }),
+            },
+            Err(reasons) => read.errors.push(RowError { line: row, reason: reasons.join("；") }),
         }
     }
-    if records.is_empty() && errors.is_empty() {
-        errors
+    if read.records.is_empty() && read.errors.is_empty() {
+        read.errors
             .push(RowError {
-                line: 2, reason: "the file has a header but no rows（文件没有数据行）".into()
+                line: 2, reason: "文件没有数据行（the file has a header but no rows）".into()
             });
     }
-    if errors.is_empty() { Ok(records) } else { Err(errors) }
+    read
 }
 
 /// Writes points as CSV in WGS-84, with coordinates at full precision so that importing the
@@ -167,15 +229,15 @@ fn column_positions(header: &csv::StringRecord) -> Result<ColumnPositions, Vec<R
         let name = raw.trim_start_matches('\u{feff}').trim();
         match COLUMNS.iter().find(|column| **column == name) {
             Some(column) if positions.insert(column, position).is_some() => {
-                errors.push(format!("column {name:?} appears twice"));
+                errors.push(format!("列 {name:?} 出现两次（column {name:?} appears twice）"));
             }
             Some(_) => {}
-            None => errors.push(format!("unknown column {name:?}")),
+            None => errors.push(format!("未知的列 {name:?}（unknown column {name:?}）")),
         }
     }
     for column in COLUMNS {
         if !positions.contains_key(column) && !OPTIONAL_COLUMNS.contains(&column) {
-            errors.push(format!("missing column {column:?}"));
+            errors.push(format!("缺少列 {column:?}（missing column {column:?}）"));
         }
     }
     if errors.is_empty() {
@@ -184,7 +246,7 @@ fn column_positions(header: &csv::StringRecord) -> Result<ColumnPositions, Vec<R
         let expected = COLUMNS.join(",");
         Err(vec![RowError {
             line: 1,
-            reason: format!("{} (expected columns: {expected})（表头有误）", errors.join("; ")),
+            reason: format!("表头有误：{}（expected columns: {expected}）", errors.join("；")),
         }])
     }
 }
@@ -198,7 +260,7 @@ fn parse_row(row: &csv::StringRecord, columns: &ColumnPositions) -> Result<Point
     let mut required = |name: &str| {
         let value = field(name);
         if value.is_empty() {
-            reasons.push(format!("missing {name}（缺少{}）", chinese_field(name)));
+            reasons.push(format!("缺少{}（missing {name}）", chinese_field(name)));
         }
         value.to_owned()
     };
@@ -208,7 +270,7 @@ fn parse_row(row: &csv::StringRecord, columns: &ColumnPositions) -> Result<Point
     let (lon, lat, crs) = (required("lon"), required("lat"), required("crs"));
 
     let code = ok_or_note(
-        PointCode::parse(&code).map_err(|e| Some(format!("{e}（编码须为 12 位数字）"))),
+        PointCode::parse(&code).map_err(|e| Some(format!("编码须为 12 位数字（{e}）"))),
         &mut reasons,
         code.is_empty(),
     );
@@ -217,19 +279,19 @@ fn parse_row(row: &csv::StringRecord, columns: &ColumnPositions) -> Result<Point
         && code.town_code() != town_code
     {
         reasons.push(format!(
-            "town_code {town_code} does not match the code's town {}（镇街代码与编码不符）",
+            "镇街代码与编码不符（town_code {town_code} does not match the code's town {}）",
             code.town_code()
         ));
     }
     let kind =
-        ok_or_note(kind.parse().map_err(|e| Some(format!("{e}（类型无效）"))), &mut reasons, kind.is_empty());
+        ok_or_note(kind.parse().map_err(|e| Some(format!("类型无效（{e}）"))), &mut reasons, kind.is_empty());
     let quality = ok_or_note(
-        LocationQuality::parse_with_legacy(&quality).map_err(|e| Some(format!("{e}（位置质量无效）"))),
+        LocationQuality::parse_with_legacy(&quality).map_err(|e| Some(format!("位置质量无效（{e}）"))),
         &mut reasons,
         quality.is_empty(),
     );
     let datum = ok_or_note(
-        crs.parse::<Datum>().map_err(|e| Some(format!("{e}（坐标系应为 wgs84、gcj02 或 bd09）"))),
+        crs.parse::<Datum>().map_err(|e| Some(format!("坐标系应为 wgs84、gcj02 或 bd09（{e}）"))),
         &mut reasons,
         crs.is_empty(),
     );
@@ -237,7 +299,7 @@ fn parse_row(row: &csv::StringRecord, columns: &ColumnPositions) -> Result<Point
     let position = ok_or_note(position, &mut reasons, lon.is_empty() || lat.is_empty());
     let area_type = match optional("area_type") {
         Some(raw) => ok_or_note(
-            raw.parse::<AreaType>().map(Some).map_err(|e| Some(format!("{e}（区域类型无效）"))),
+            raw.parse::<AreaType>().map(Some).map_err(|e| Some(format!("区域类型无效（{e}）"))),
             &mut reasons,
             false,
         )
@@ -322,13 +384,20 @@ fn ok_or_note<T>(result: Result<T, Option<String>>, reasons: &mut Vec<String>, w
 /// Parses `lon`/`lat` text as a position inside China (in any datum: the rectangle is coarse).
 fn parse_position(lon: &str, lat: &str) -> Result<LonLat, String> {
     let number = |name: &str, text: &str| {
-        text.parse::<f64>().map_err(|_| format!("{name} {text:?} is not a number（不是数字）"))
+        text.parse::<f64>()
+            .map_err(|_| format!("{}不是数字（{name} {text:?} is not a number）", chinese_field(name)))
     };
-    let position = LonLat::parse(number("lon", lon)?, number("lat", lat)?)
-        .map_err(|e| format!("{e}（坐标超出范围）"))?;
+    let position = LonLat::parse(number("lon", lon)?, number("lat", lat)?).map_err(|e| {
+        let which = if matches!(e, CoordError::LonNotFinite(_) | CoordError::LonOutOfRange(_)) {
+            "经度"
+        } else {
+            "纬度"
+        };
+        format!("{which}超出范围（{e}）")
+    })?;
     if !is_in_china_rectangle(position) {
         return Err(format!(
-            "position {lon},{lat} is outside China (are lon and lat swapped?)（不在中国境内，经纬度是否写反？）"
+            "不在中国境内，经纬度是否写反？（position {lon},{lat} is outside China: are lon and lat swapped?）"
         ));
     }
     Ok(position)
@@ -342,18 +411,14 @@ pub fn check_phone(phone: &str) -> Result<(), String> {
     if phone.chars().all(allowed) && (3..=20).contains(&digits) {
         Ok(())
     } else {
-        Err(format!("phone {phone:?} is not a phone number（电话格式不正确）"))
+        Err(format!("电话格式不正确（phone {phone:?} is not a phone number）"))
     }
 }
 
-fn csv_error(error: csv::Error, fallback_line: u64) -> RowError {
-    let line = error.position().map_or(fallback_line, |p| p.line());
+fn csv_error(error: &csv::Error, fallback_row: u64) -> RowError {
     let reason = match error.kind() {
-        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8 text（不是 UTF-8 文本）".to_owned(),
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            format!("has {len} fields, the header has {expected_len}（列数与表头不一致）")
-        }
-        _ => format!("unreadable CSV: {error}（无法读取）"),
+        csv::ErrorKind::Utf8 { .. } => "不是 UTF-8 文本（not valid UTF-8 text）".to_owned(),
+        _ => format!("无法读取（unreadable CSV: {error}）"),
     };
-    RowError { line, reason }
+    RowError { line: fallback_row, reason }
 }

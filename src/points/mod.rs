@@ -3,8 +3,12 @@
 
 /// Reading and writing the points CSV.
 pub mod csv_file;
+/// Spreadsheet row numbers of CSV records (for row errors).
+mod excel_rows;
 /// The staff's point form: typed text to a checked draft, with confirmations.
 pub mod form;
+/// What an import would add, change and retire (the preview and the dry run).
+pub mod import_plan;
 /// The bundled data set and first-start loading.
 pub mod seed;
 /// Synthetic, clearly marked point sets shaped like China's villages, for benchmarks.

@@ -146,6 +146,7 @@ pub fn history_action(action: HistoryAction) -> &'static str {
         HistoryAction::Retire => "撤销",
         HistoryAction::Restore => "恢复",
         HistoryAction::Import => "导入",
+        HistoryAction::Undo => "撤销导入",
     }
 }
 

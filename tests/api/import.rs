@@ -5,7 +5,11 @@ use std::process::{Command, Output};
 use legalmap::db::Db;
 use legalmap::domain::{Datum, LonLat};
 
-use crate::support::TestApp;
+use legalmap::db::staff::ACCOUNT_LOCK;
+use legalmap::domain::account_event::{AccountAction, AccountEventFilter};
+use legalmap::domain::staff::Role;
+
+use crate::support::{ParseCode, TestApp};
 
 fn legalmap(args: &[&str], database_url: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_legalmap"))
@@ -46,18 +50,18 @@ async fn a_file_with_bad_rows_reports_each_and_imports_nothing() {
     assert!(!output.status.success());
     let stderr = String::from_utf8(output.stderr).unwrap();
     for expected in [
-        "line 3: unknown datum \"mars\"",
-        "line 4: longitude 181 is outside -180..180",
-        "line 5: position 2.35,48.85 is outside China",
-        "line 6: duplicate code 331003001001 (first on line 2)",
-        "line 7: missing name",
-        "line 8: code \"33100300100X\" is not a 12-digit NBS village code",
-        "line 9: town_code 331003002 does not match the code's town 331003001",
-        "phone \"call me\" is not a phone number（电话格式不正确）",
-        "line 10: missing source（缺少来源）; unknown kind \"hamlet\"",
-        "lat \"abc\" is not a number",
-        "unknown location_quality \"guessed\"",
-        "line 11: has 9 fields, the header has 13",
+        "第 3 行：坐标系应为 wgs84、gcj02 或 bd09（unknown datum \"mars\"",
+        "第 4 行：经度超出范围（longitude 181 is outside -180..180）",
+        "第 5 行：不在中国境内，经纬度是否写反？（position 2.35,48.85 is outside China",
+        "第 6 行：编码重复，首次出现在第 2 行（duplicate code 331003001001 (first on row 2)）",
+        "第 7 行：缺少名称（missing name）",
+        "第 8 行：编码须为 12 位数字（code \"33100300100X\" is not a 12-digit NBS village code）",
+        "第 9 行：镇街代码与编码不符（town_code 331003002 does not match the code's town 331003001）",
+        "电话格式不正确（phone \"call me\" is not a phone number）",
+        "第 10 行：缺少来源（missing source）；类型无效（unknown kind \"hamlet\"",
+        "纬度不是数字（lat \"abc\" is not a number）",
+        "位置质量无效（unknown location_quality \"guessed\"",
+        "第 11 行：列数与表头不一致（has 9 fields, the header has 13）",
         "9 bad row(s)",
         "nothing was imported",
     ] {
@@ -82,7 +86,10 @@ async fn imports_adds_and_changes_converting_to_wgs84() {
     let output = legalmap(&["import", file.to_str().unwrap()], &app.database_url);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let stdout = String::from_utf8(output.stdout).unwrap();
-    assert!(stdout.contains("1 added, 1 changed, 0 unchanged, 0 retired"), "{stdout}");
+    assert!(stdout.contains("1 added, 1 changed, 0 unchanged, 0 retired (import #1"), "{stdout}");
+    let batches = app.state.db.import_batches().await.unwrap();
+    assert_eq!(batches.len(), 1, "the command line's import is listed for undo");
+    assert!(batches[0].file_name.ends_with("good.csv") && batches[0].applied_by.starts_with("import: "));
 
     let db = Db::connect(&app.database_url).await.unwrap();
     let points = db.active_points().await.unwrap();
@@ -173,4 +180,86 @@ fn synthetic_points_import_cleanly() {
     let refused = legalmap(&["synth", "--count", "0"], &url);
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--count"));
+}
+
+/// The current points as exported, with 331003001001 renamed to 百花社区, in GBK as Excel on a
+/// Chinese Windows saves it.
+async fn gbk_export_renaming_baihua(app: &TestApp) -> Vec<u8> {
+    let file = app._dir.path().join("export.csv");
+    assert!(legalmap(&["export", "--output", file.to_str().unwrap()], &app.database_url).status.success());
+    let csv = std::fs::read_to_string(&file).unwrap().replace("百花社区居委会", "百花社区");
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(&csv);
+    assert!(!unmappable && std::str::from_utf8(&gbk).is_err(), "really GBK");
+    gbk.into_owned()
+}
+
+#[tokio::test]
+async fn a_dry_run_reads_gbk_reports_and_changes_nothing() {
+    let app = TestApp::new().await;
+    let before = app.state.db.all_points().await.unwrap();
+    let file = app._dir.path().join("excel.csv");
+    std::fs::write(&file, gbk_export_renaming_baihua(&app).await).unwrap();
+
+    let output = legalmap(&["import", "--dry-run", file.to_str().unwrap()], &app.database_url);
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("GBK/GB18030"), "{stdout}");
+    assert!(stdout.contains("新增 0，修改 1，不变 345，撤销 0"), "{stdout}");
+    assert!(stdout.contains("0 new, 1 changed, 345 unchanged, 0 retired"), "{stdout}");
+    assert_eq!(app.state.db.all_points().await.unwrap(), before, "nothing changed");
+    assert!(app.state.db.import_batches().await.unwrap().is_empty());
+
+    // A bad row (Excel row 3): reported Chinese first, exit code non-zero, still nothing changed.
+    let mut bad = std::fs::read(&file).unwrap();
+    let (row, _, _) = encoding_rs::GBK.encode(
+        "331003001999,某社区,331003001,东城街道,community,,,,181,28.64,wgs84,geocoded,测试,urban,,\n",
+    );
+    let second_line = bad.iter().position(|&b| b == b'\n').unwrap() + 1;
+    bad.splice(second_line..second_line, row.iter().copied());
+    std::fs::write(&file, bad).unwrap();
+    let output = legalmap(&["import", "--dry-run", file.to_str().unwrap()], &app.database_url);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("第 2 行：经度超出范围（longitude 181 is outside -180..180）"), "{stderr}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("346 行有效，1 行有问题"), "{stdout}");
+    assert_eq!(app.state.db.all_points().await.unwrap(), before);
+
+    // Without --dry-run the GBK file is imported like the web upload would.
+    std::fs::write(&file, gbk_export_renaming_baihua(&app).await).unwrap();
+    let output = legalmap(&["import", file.to_str().unwrap()], &app.database_url);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let db = Db::connect(&app.database_url).await.unwrap();
+    let renamed = db.point(&"331003001001".parse_code()).await.unwrap().unwrap();
+    assert_eq!(renamed.record.name, "百花社区");
+}
+
+#[tokio::test]
+async fn user_unlock_ends_a_lock_from_the_terminal() {
+    let app = TestApp::new().await;
+    app.create_staff("chen", Role::Editor).await;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    for _ in 0..5 {
+        let attempt = app.state.db.record_login_attempt("chen", "10.0.0.2", now, ACCOUNT_LOCK).await.unwrap();
+        app.state.db.lock_after_failure("chen", &attempt, now, ACCOUNT_LOCK).await.unwrap();
+    }
+    let locked = app.state.db.user_for_login("chen").await.unwrap().unwrap().0;
+    assert_eq!(locked.locked_until_unix, Some(now + 15 * 60));
+
+    let output = legalmap(&["user", "unlock", "chen"], &app.database_url);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("unlocked \"chen\""));
+    let db = Db::connect(&app.database_url).await.unwrap();
+    assert_eq!(db.user_for_login("chen").await.unwrap().unwrap().0.locked_until_unix, None);
+    let events = db
+        .account_events(&AccountEventFilter { username: Some("chen".into()), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!((events[0].action, events[0].actor.as_str()), (AccountAction::Unlock, "command line"));
+
+    let again = legalmap(&["user", "unlock", "chen"], &app.database_url);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("is not locked"));
+    let missing = legalmap(&["user", "unlock", "nobody"], &app.database_url);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no account named \"nobody\""));
 }

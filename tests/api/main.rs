@@ -1,5 +1,6 @@
 //! The API against the real router and a real SQLite database loaded with the bundled data.
 
+mod account_locks;
 mod campaign;
 mod coverage;
 mod edit_safety;
@@ -7,6 +8,8 @@ mod error_shapes;
 mod errors;
 mod honest_answers;
 mod import;
+mod import_review;
+mod import_undo;
 mod nearest;
 mod openapi;
 mod pages;

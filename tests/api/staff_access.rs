@@ -158,7 +158,7 @@ async fn repeated_failures_lock_the_account_and_then_the_address() {
     // Even the right password is refused now, from any address.
     let locked = app.log_in_from("chen", PASSWORD, [10, 0, 0, 3]).await.unwrap_err();
     assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(locked.body.contains("15 分钟后再试"));
+    assert!(locked.body.contains("账号已锁定 15 分钟"), "{}", locked.body);
     // Other accounts are not locked...
     assert!(app.log_in_from("wang", PASSWORD, [10, 0, 0, 3]).await.is_ok());
 

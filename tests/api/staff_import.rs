@@ -9,33 +9,50 @@ use legalmap::web::upload::{MAX_UPLOAD_BYTES, max_upload_label};
 use crate::support::{Reply, Session, TestApp, multipart_body};
 
 /// Uploads `bytes` as the import form does, ticking "retire missing" or not.
-async fn upload(app: &TestApp, session: &Session, bytes: &[u8], retire_missing: bool) -> Reply {
+pub(crate) async fn upload(app: &TestApp, session: &Session, bytes: &[u8], retire_missing: bool) -> Reply {
     let fields: &[(&str, &str)] = if retire_missing { &[("retire_missing", "1")] } else { &[] };
     app.upload_as(session, "/admin/import", fields, bytes).await
 }
 
 /// The value of a hidden input of the dry-run page.
-fn hidden(page: &str, name: &str) -> String {
+pub(crate) fn hidden(page: &str, name: &str) -> String {
     page.split(&format!("name=\"{name}\" value=\"")).nth(1).unwrap().split('"').next().unwrap().to_owned()
 }
 
 /// The hidden content of the dry-run page, as the apply form would post it back.
-fn previewed_content(page: &str) -> String {
+pub(crate) fn previewed_content(page: &str) -> String {
     let inner =
         page.split("<textarea name=\"content\" hidden>").nth(1).unwrap().split("</textarea>").next().unwrap();
     inner.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&")
 }
 
-/// Submits the dry-run page's "确认导入" form, as the browser would: its hidden fields.
-async fn confirm(app: &TestApp, session: &Session, dry_run_page: &str) -> Reply {
+/// Submits the dry-run page's "确认导入" form, as the browser would: its hidden fields (and
+/// `extra` fields, such as a ticked checkbox).
+pub(crate) async fn confirm_with(
+    app: &TestApp,
+    session: &Session,
+    dry_run_page: &str,
+    extra: &[(&str, &str)],
+) -> Reply {
     let (content, fingerprint) = (previewed_content(dry_run_page), hidden(dry_run_page, "fingerprint"));
-    let retire_missing = hidden(dry_run_page, "retire_missing");
-    let fields =
-        [("content", content.as_str()), ("retire_missing", &retire_missing), ("fingerprint", &fingerprint)];
+    let (retire_missing, file_name) =
+        (hidden(dry_run_page, "retire_missing"), hidden(dry_run_page, "file_name"));
+    let mut fields = vec![
+        ("content", content.as_str()),
+        ("retire_missing", &retire_missing),
+        ("fingerprint", &fingerprint),
+        ("file_name", &file_name),
+    ];
+    fields.extend_from_slice(extra);
     app.post_as(Some(session), "/admin/import/apply", &fields).await
 }
 
-async fn export(app: &TestApp, session: &Session) -> String {
+/// Submits the dry-run page's "确认导入" form as it is.
+pub(crate) async fn confirm(app: &TestApp, session: &Session, dry_run_page: &str) -> Reply {
+    confirm_with(app, session, dry_run_page, &[]).await
+}
+
+pub(crate) async fn export(app: &TestApp, session: &Session) -> String {
     let reply = app.get_as(session, "/admin/export.csv").await;
     assert_eq!(reply.status, StatusCode::OK);
     reply.body
@@ -43,7 +60,7 @@ async fn export(app: &TestApp, session: &Session) -> String {
 
 /// The current points as exported (without the byte-order mark), with one change: 331003001001
 /// renamed from 百花社区居委会 to 百花社区.
-async fn export_renaming_baihua(app: &TestApp, session: &Session) -> String {
+pub(crate) async fn export_renaming_baihua(app: &TestApp, session: &Session) -> String {
     export(app, session).await.trim_start_matches('\u{feff}').replace("百花社区居委会", "百花社区")
 }
 
@@ -72,7 +89,8 @@ fn nbs_2021_update(current_csv: &str) -> String {
 #[tokio::test]
 async fn the_nbs_2021_update_adds_three_communities_and_retires_two_villages() {
     let app = TestApp::new().await;
-    let session = app.staff("chen", Role::Editor).await;
+    // "The file is the complete list" is an admin's option.
+    let session = app.staff("chen", Role::Admin).await;
     let csv = nbs_2021_update(&export(&app, &session).await);
 
     let dry_run = upload(&app, &session, csv.as_bytes(), true).await;
@@ -119,8 +137,12 @@ async fn a_file_with_bad_rows_lists_them_and_cannot_be_applied() {
     let reply = upload(&app, &session, csv.as_bytes(), false).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("有 2 行有问题"));
-    assert!(reply.body.contains("第 348 行：missing name"));
-    assert!(reply.body.contains("第 349 行：position 2.35,48.85 is outside China"));
+    assert!(reply.body.contains("第 348 行：缺少名称（missing name）"), "{}", reply.body);
+    assert!(
+        reply
+            .body
+            .contains("第 349 行：不在中国境内，经纬度是否写反？（position 2.35,48.85 is outside China")
+    );
     assert!(!reply.body.contains("确认导入"));
     // Applying such content anyway (a crafted post) changes nothing either.
     let forced = app.post_as(Some(&session), "/admin/import/apply", &[("content", &csv)]).await;
@@ -158,7 +180,7 @@ async fn undecodable_and_empty_uploads_are_refused_clearly() {
     let reply = upload(&app, &session, &[0xEF, 0xBB, 0xBF, 0xFF, 0xFE, 0x00], false).await;
     assert!(reply.body.contains("不是有效的 UTF-8"));
     let reply = upload(&app, &session, b"code,name\n1,2\n", false).await;
-    assert!(reply.body.contains("missing column"));
+    assert!(reply.body.contains("缺少列"), "{}", reply.body);
 }
 
 #[tokio::test]

@@ -181,7 +181,12 @@ impl TestApp {
     /// Creates an account straight in the store.
     pub async fn create_staff(&self, name: &str, role: Role) {
         let hash = legalmap::web::auth::hash_password(&NewPassword::parse(PASSWORD).unwrap());
-        self.state.db.create_user(&Username::parse(name).unwrap(), &hash, role).await.unwrap().unwrap();
+        self.state
+            .db
+            .create_user(&Username::parse(name).unwrap(), &hash, role, "test")
+            .await
+            .unwrap()
+            .unwrap();
     }
 
     /// Sends a request from a client address (for login throttling).

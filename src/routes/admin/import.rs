@@ -1,4 +1,5 @@
-//! Bulk import (dry run, then apply, in one transaction) and export, for staff.
+//! Bulk import (dry run, then apply, in one transaction, as a batch that can be undone from
+//! `/admin/imports`) and export, for staff.
 
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -6,13 +7,14 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::upload::CsrfUpload;
-use super::{CsrfForm, Staff};
+use super::{CsrfForm, Staff, require};
 use crate::app::AppState;
 use crate::db::point_writes::Change;
-use crate::domain::fields::{PointField, differing_fields};
-use crate::domain::{PointRecord, ServicePoint};
+use crate::domain::ServicePoint;
+use crate::domain::staff::Role;
 use crate::error::PageResult;
-use crate::points::csv_file::{self, RowError};
+use crate::points::csv_file;
+use crate::points::import_plan::Plan;
 use crate::views::admin::{self, ImportPreview};
 use crate::web::geojson;
 use crate::web::hex::hex;
@@ -22,12 +24,22 @@ pub async fn import_page(staff: Staff) -> Response {
     admin::import_page(&staff, None).into_response()
 }
 
+/// "The file is the complete list" retires points: admins only. Asked by an editor (a crafted
+/// form: the option is not shown to them), the request is refused.
+fn check_retire_missing(staff: &Staff, retire_missing: bool) -> PageResult<()> {
+    if retire_missing { require(staff, Role::Admin) } else { Ok(()) }
+}
+
 /// Reads the upload and shows what applying it would do; changes nothing.
 pub async fn dry_run(State(state): State<AppState>, upload: CsrfUpload) -> PageResult<Response> {
     let retire_missing = upload.field("retire_missing").is_some();
-    let CsrfUpload { staff, csv, .. } = upload;
+    check_retire_missing(&upload.staff, retire_missing)?;
+    let CsrfUpload { staff, csv, file_name, .. } = upload;
     match csv {
-        Ok(csv) => preview(&state, &staff, csv.text, csv.encoding, retire_missing, None).await,
+        Ok(csv) => {
+            let upload = Upload { text: csv.text, encoding: csv.encoding, file_name, retire_missing };
+            preview(&state, &staff, &upload, None).await
+        }
         Err(problem) => {
             Ok((problem.status(), admin::import_page(&staff, Some(&problem.message()))).into_response())
         }
@@ -45,67 +57,37 @@ fn fingerprint(points: &[ServicePoint]) -> String {
     hex(&hasher.finalize())
 }
 
+/// A file being imported, as the dry run read it and the confirmation posts it back.
+struct Upload {
+    text: String,
+    encoding: &'static str,
+    file_name: String,
+    retire_missing: bool,
+}
+
+/// The preview page (again, with `notice` saying why, when apply refused).
 async fn preview(
     state: &AppState,
     staff: &Staff,
-    text: String,
-    encoding: &str,
-    retire_missing: bool,
+    upload: &Upload,
     notice: Option<&str>,
 ) -> PageResult<Response> {
-    let parsed = csv_file::read_points(text.as_bytes());
+    let rows = csv_file::read_rows(&upload.text);
     let current = state.db.all_points().await?;
-    let (records, errors): (Vec<PointRecord>, Vec<RowError>) = match parsed {
-        Ok(records) => (records, Vec::new()),
-        Err(errors) => (Vec::new(), errors),
-    };
-    let plan = Plan::new(&current, &records, retire_missing);
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let plan = Plan::new(&current, &rows.records, upload.retire_missing);
+    let status = if rows.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let view = ImportPreview {
-        encoding,
-        rows: records.len(),
-        errors: &errors,
-        added: &plan.added,
-        changed: &plan.changed,
-        retired: &plan.retired,
-        unchanged: plan.unchanged,
-        retire_missing,
-        content: &text,
+        encoding: upload.encoding,
+        file_name: &upload.file_name,
+        valid_rows: rows.records.len(),
+        errors: &rows.errors,
+        plan: &plan,
+        retire_missing: upload.retire_missing,
+        content: &upload.text,
         fingerprint: &fingerprint(&current),
         notice,
     };
     Ok((status, admin::import_result_page(staff, &view)).into_response())
-}
-
-/// What an import would do.
-struct Plan<'a> {
-    added: Vec<&'a PointRecord>,
-    changed: Vec<(&'a PointRecord, Vec<PointField>)>,
-    retired: Vec<&'a ServicePoint>,
-    unchanged: usize,
-}
-
-impl<'a> Plan<'a> {
-    fn new(current: &'a [ServicePoint], records: &'a [PointRecord], retire_missing: bool) -> Self {
-        let stored = |code: &str| current.iter().find(|p| p.record.code.as_str() == code);
-        let mut plan = Plan { added: Vec::new(), changed: Vec::new(), retired: Vec::new(), unchanged: 0 };
-        for record in records {
-            match stored(record.code.as_str()) {
-                None => plan.added.push(record),
-                Some(point) => match differing_fields(point, record) {
-                    fields if fields.is_empty() => plan.unchanged += 1,
-                    fields => plan.changed.push((record, fields)),
-                },
-            }
-        }
-        if retire_missing {
-            plan.retired = current
-                .iter()
-                .filter(|p| p.active && !records.iter().any(|r| r.code == p.record.code))
-                .collect();
-        }
-        plan
-    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -114,28 +96,47 @@ pub struct ApplyForm {
     retire_missing: Option<String>,
     /// The stored points' fingerprint when the dry run was shown.
     fingerprint: Option<String>,
+    /// The uploaded file's name, for the list of imports.
+    file_name: Option<String>,
+    /// The second confirmation of a large retirement: the number of points shown.
+    confirm_retire: Option<String>,
 }
 
-/// Applies a previewed import: every row or none, with history.
+/// Applies a previewed import: every row or none, with history, as one batch that can be undone.
 pub async fn apply(
     State(state): State<AppState>,
     CsrfForm { staff, form }: CsrfForm<ApplyForm>,
 ) -> PageResult<Response> {
-    let text = form.content.unwrap_or_default();
     let retire_missing = form.retire_missing.as_deref() == Some("1");
-    let records = match csv_file::read_points(text.as_bytes()) {
+    check_retire_missing(&staff, retire_missing)?;
+    let file_name: String = form.file_name.unwrap_or_default().trim().chars().take(200).collect();
+    let upload =
+        Upload { text: form.content.unwrap_or_default(), encoding: "UTF-8", file_name, retire_missing };
+    let records = match csv_file::read_rows(&upload.text).into_result() {
         Ok(records) => records,
         // The previewed text no longer parses (edited in between?): show the dry run again.
-        Err(_) => return preview(&state, &staff, text, "UTF-8", retire_missing, None).await,
+        Err(_) => return preview(&state, &staff, &upload, None).await,
     };
     let current = state.db.all_points().await?;
     if form.fingerprint.as_deref() != Some(fingerprint(&current).as_str()) {
         let notice = "预览之后服务点已被修改，以下是按现在的数据重新生成的预览，请核对后再确认导入。";
-        return preview(&state, &staff, text, "UTF-8", retire_missing, Some(notice)).await;
+        return preview(&state, &staff, &upload, Some(notice)).await;
     }
-    let reason = format!("批量导入 {} 行", records.len());
+    let plan = Plan::new(&current, &records, retire_missing);
+    if plan.retires_many() && form.confirm_retire.as_deref() != Some(plan.retired.len().to_string().as_str())
+    {
+        let notice = format!(
+            "这次导入将撤销 {} 个服务点，超过现有服务点的 10%：请勾选“我确认撤销这 {} 个服务点”后再确认导入。",
+            plan.retired.len(),
+            plan.retired.len()
+        );
+        let mut refused = preview(&state, &staff, &upload, Some(&notice)).await?;
+        *refused.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(refused);
+    }
+    let reason = format!("批量导入 {} 行（{}）", records.len(), upload.file_name);
     let change = Change { actor: &staff.user.username, reason: Some(&reason) };
-    let summary = state.db.upsert_points(&records, change, retire_missing).await?;
+    let summary = state.db.import_points(&records, change, retire_missing, &upload.file_name).await?;
     state.reload_index().await?;
     Ok(admin::import_done_page(&staff, &summary).into_response())
 }

@@ -15,18 +15,17 @@ use serde::Deserialize;
 use super::Staff;
 use super::session::{CsrfForm, login_target, now_unix};
 use crate::app::AppState;
+use crate::db::staff::ACCOUNT_LOCK;
 use crate::domain::PointCode;
+use crate::domain::account_event::beijing_clock;
 use crate::error::PageError;
 use crate::points::form::PointForm;
 use crate::routes::params::local_path;
 use crate::views::admin;
 use crate::web::{auth, cookies};
 
-/// Throttling window, seconds.
-const FAILURE_WINDOW_SECS: i64 = 15 * 60;
-/// Failed logins per account within the window before it is locked for the rest of it.
-const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-/// Failed logins per client address within the window (several staff may share an office).
+/// Failed logins per client address within the lock rule's window (several staff may share an
+/// office). Accounts follow [`ACCOUNT_LOCK`].
 const MAX_FAILURES_PER_ADDRESS: i64 = 20;
 
 #[derive(Debug, Deserialize)]
@@ -140,11 +139,15 @@ pub async fn log_in(
         connect_info.map_or_else(|_| "unknown".to_owned(), |ConnectInfo(addr)| addr.ip().to_string());
     let now = now_unix();
 
-    let attempts = state.db.record_login_attempt(&username, &address, now, now - FAILURE_WINDOW_SECS).await?;
-    if attempts.for_username > MAX_FAILURES_PER_ACCOUNT || attempts.from_address > MAX_FAILURES_PER_ADDRESS {
+    let attempts = state.db.record_login_attempt(&username, &address, now, ACCOUNT_LOCK).await?;
+    if let Some(until) = attempts.locked_until_unix {
+        let message = locked_message(until);
+        return Ok(login_form(&state, &next, Some(&message), StatusCode::TOO_MANY_REQUESTS, draft));
+    }
+    if attempts.from_address > MAX_FAILURES_PER_ADDRESS {
         let message = format!(
             "登录失败次数过多，请 {} 分钟后再试。如忘记密码，请联系管理员重置。",
-            FAILURE_WINDOW_SECS / 60
+            ACCOUNT_LOCK.window_secs / 60
         );
         return Ok(login_form(&state, &next, Some(&message), StatusCode::TOO_MANY_REQUESTS, draft));
     }
@@ -155,7 +158,11 @@ pub async fn log_in(
     let user = match account {
         Some((user, _)) if password_ok && !user.disabled => user,
         _ => {
-            // The attempt recorded above stays as a failure.
+            // The attempt recorded above stays as a failure; the limit's failure locks.
+            if let Some(until) = state.db.lock_after_failure(&username, &attempts, now, ACCOUNT_LOCK).await? {
+                let message = locked_message(until);
+                return Ok(login_form(&state, &next, Some(&message), StatusCode::UNAUTHORIZED, draft));
+            }
             return Ok(login_form(
                 &state,
                 &next,
@@ -178,6 +185,15 @@ pub async fn log_in(
         return Ok((jar, super::points::draft_page(&state, &staff, &code, draft).await?).into_response());
     }
     Ok((jar, Redirect::to(&next)).into_response())
+}
+
+/// The login page's answer to a locked account.
+fn locked_message(until_unix: i64) -> String {
+    format!(
+        "登录失败次数过多，账号已锁定 {} 分钟，至 {}（北京时间）自动解锁。如忘记密码，请联系管理员重置密码或解除锁定。",
+        ACCOUNT_LOCK.lock_secs / 60,
+        beijing_clock(until_unix)
+    )
 }
 
 #[derive(Debug, Deserialize)]

@@ -8,6 +8,7 @@ mod campaign;
 mod changes;
 mod coverage;
 mod import;
+mod imports;
 mod login;
 mod point_save;
 mod points;
@@ -64,8 +65,11 @@ pub fn router() -> Router<AppState> {
         .route("/users/{id}/towns", post(users::set_towns))
         .route("/changes", get(changes::changes_page))
         .route("/changes.csv", get(changes::changes_csv))
+        .route("/users/{id}/unlock", post(users::unlock_user))
         .route("/import", get(import::import_page).post(import::dry_run).layer(upload::body_limit()))
         .route("/import/apply", post(import::apply).layer(DefaultBodyLimit::max(MAX_APPLY_BODY_BYTES)))
+        .route("/imports", get(imports::imports_page))
+        .route("/imports/{id}/undo", post(imports::undo_import))
         .route("/export.csv", get(import::export_csv))
         .route("/export.geojson", get(import::export_geojson))
         .route("/campaign", get(campaign::campaign_page))

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use super::Staff;
 use super::session::check_csrf;
 use crate::app::AppState;
-use crate::web::upload::{MAX_MULTIPART_BODY_BYTES, MAX_UPLOAD_BYTES, max_upload_label};
+use crate::web::upload::{CsvText, MAX_MULTIPART_BODY_BYTES, MAX_UPLOAD_BYTES, decode_csv, max_upload_label};
 
 /// The request body an upload form may send: the file and room for the other fields and the
 /// multipart framing. Larger bodies are cut off and answered with the size message.
@@ -29,14 +29,8 @@ pub struct CsrfUpload {
     /// The form's text fields other than the file, by name, in the order sent.
     fields: Vec<(String, String)>,
     pub csv: Result<CsvText, UploadProblem>,
-}
-
-/// An uploaded CSV file's text.
-pub struct CsvText {
-    pub text: String,
-    /// How the bytes were read, for the preview: UTF-8 (with or without a byte-order mark) or
-    /// GBK/GB18030, as Excel on a Chinese Windows saves CSV.
-    pub encoding: &'static str,
+    /// The file's name as the browser sent it (no path), empty if it sent none.
+    pub file_name: String,
 }
 
 /// Why an upload gave no CSV text.
@@ -96,27 +90,33 @@ where
             Err(_) => Err(UploadProblem::Malformed),
         };
         // A form that could not be read changes nothing: its page shows the problem.
-        let (fields, file) = match form {
+        let (fields, file, file_name) = match form {
             Ok(form) => form,
-            Err(problem) => return Ok(Self { staff, fields: Vec::new(), csv: Err(problem) }),
+            Err(problem) => {
+                return Ok(Self { staff, fields: Vec::new(), csv: Err(problem), file_name: String::new() });
+            }
         };
         let csrf = fields.iter().find(|(name, _)| name == "csrf").map(|(_, value)| value.as_str());
         check_csrf(&staff, csrf).map_err(IntoResponse::into_response)?;
         let csv = file
             .filter(|bytes| !bytes.is_empty())
             .ok_or(UploadProblem::NoFile)
-            .and_then(|bytes| decode(&bytes));
-        Ok(Self { staff, fields, csv })
+            .and_then(|bytes| decode_csv(&bytes).map_err(UploadProblem::Encoding));
+        Ok(Self { staff, fields, csv, file_name })
     }
 }
 
-type Form = (Vec<(String, String)>, Option<Bytes>);
+/// The text fields, the file's bytes and the file's name.
+type Form = (Vec<(String, String)>, Option<Bytes>, String);
 
 async fn read_form(mut multipart: Multipart) -> Result<Form, UploadProblem> {
-    let (mut fields, mut file) = (Vec::new(), None);
+    let (mut fields, mut file, mut file_name) = (Vec::new(), None, String::new());
     while let Some(field) = multipart.next_field().await.map_err(|e| UploadProblem::from_multipart(&e))? {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "file" {
+            // Browsers send the bare name; some old ones a Windows path: keep its last part.
+            let sent = field.file_name().unwrap_or_default();
+            file_name = sent.rsplit(['/', '\\']).next().unwrap_or_default().chars().take(200).collect();
             let bytes = field.bytes().await.map_err(|e| UploadProblem::from_multipart(&e))?;
             if bytes.len() > MAX_UPLOAD_BYTES {
                 return Err(UploadProblem::TooLarge);
@@ -126,24 +126,5 @@ async fn read_form(mut multipart: Multipart) -> Result<Form, UploadProblem> {
             fields.push((name, field.text().await.map_err(|e| UploadProblem::from_multipart(&e))?));
         }
     }
-    Ok((fields, file))
-}
-
-/// Reads an uploaded CSV's bytes as text.
-fn decode(bytes: &[u8]) -> Result<CsvText, UploadProblem> {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return std::str::from_utf8(rest)
-            .map(|text| CsvText { text: text.to_owned(), encoding: "UTF-8（带 BOM）" })
-            .map_err(|_| UploadProblem::Encoding("文件以 UTF-8 标记开头，但内容不是有效的 UTF-8。"));
-    }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok(CsvText { text: text.to_owned(), encoding: "UTF-8" });
-    }
-    let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
-    if had_errors {
-        return Err(UploadProblem::Encoding(
-            "无法识别文件编码：请保存为 UTF-8 或 GBK（Excel 的“CSV（逗号分隔）”）。",
-        ));
-    }
-    Ok(CsvText { text: text.into_owned(), encoding: "GBK/GB18030" })
+    Ok((fields, file, file_name))
 }

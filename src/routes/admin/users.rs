@@ -1,4 +1,4 @@
-//! Account management, for admins: add, disable or re-enable, reset a password.
+//! Account management, for admins: add, disable or re-enable, reset a password, unlock.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -57,7 +57,8 @@ pub async fn add_user(
         Ok(parsed) => parsed,
         Err(problem) => return page(&state, &staff, Some(&problem), StatusCode::UNPROCESSABLE_ENTITY).await,
     };
-    match state.db.create_user(&username, &auth::hash_password(&password), role).await? {
+    match state.db.create_user(&username, &auth::hash_password(&password), role, &staff.user.username).await?
+    {
         Some(_) => Ok(Redirect::to("/admin/users").into_response()),
         None => page(&state, &staff, Some("这个用户名已被使用。"), StatusCode::CONFLICT).await,
     }
@@ -78,7 +79,7 @@ pub async fn set_disabled(
     if disabled && id == staff.user.id {
         return page(&state, &staff, Some("不能停用自己的账号。"), StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    if !state.db.set_user_disabled(id, disabled).await? {
+    if !state.db.set_user_disabled(id, disabled, &staff.user.username).await? {
         return Err(AppError::not_found("没有这个账号。").into());
     }
     Ok(Redirect::to("/admin/users").into_response())
@@ -99,7 +100,7 @@ pub async fn reset_password(
         Ok(password) => password,
         Err(problem) => return page(&state, &staff, Some(&problem), StatusCode::UNPROCESSABLE_ENTITY).await,
     };
-    if !state.db.set_password(id, &auth::hash_password(&password)).await? {
+    if !state.db.set_password(id, &auth::hash_password(&password), &staff.user.username).await? {
         return Err(AppError::not_found("没有这个账号。").into());
     }
     Ok(Redirect::to("/admin/users").into_response())
@@ -131,4 +132,21 @@ pub async fn set_towns(
         return Err(AppError::not_found("没有这个账号。").into());
     }
     Ok(Redirect::to("/admin/users").into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct UnlockForm {}
+
+/// Ends a lock after failed logins before its time.
+pub async fn unlock_user(
+    State(state): State<AppState>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm { staff, form: UnlockForm {} }: CsrfForm<UnlockForm>,
+) -> PageResult<Response> {
+    require(&staff, Role::Admin)?;
+    let now = super::session::now_unix();
+    match state.db.unlock_user(id, &staff.user.username, now).await? {
+        None => Err(AppError::not_found("没有这个账号。").into()),
+        Some(_) => Ok(Redirect::to("/admin/users").into_response()),
+    }
 }

@@ -2,12 +2,11 @@
 
 use maud::{Markup, html};
 
-use super::{csrf_field, layout};
+use super::{csrf_field, layout, undo_import_button};
 use crate::db::point_writes::UpsertSummary;
-use crate::domain::fields::PointField;
-use crate::domain::staff::Staff;
-use crate::domain::{PointRecord, ServicePoint};
+use crate::domain::staff::{Role, Staff};
 use crate::points::csv_file::RowError;
+use crate::points::import_plan::{Plan, RETIRE_CONFIRM_SHARE};
 use crate::web::upload::max_upload_label;
 
 pub fn import_page(staff: &Staff, problem: Option<&str>) -> Markup {
@@ -21,9 +20,12 @@ pub fn import_page(staff: &Staff, problem: Option<&str>) -> Markup {
             form.stack method="post" action="/admin/import" enctype="multipart/form-data" {
                 (csrf_field(staff))
                 label { "CSV 文件" input type="file" name="file" accept=".csv,text/csv" required; }
-                label.check { input type="checkbox" name="retire_missing" value="1"; "文件是完整名单：撤销文件中没有的服务点" }
+                @if staff.user.role == Role::Admin {
+                    label.check { input type="checkbox" name="retire_missing" value="1"; "文件是完整名单：撤销文件中没有的服务点（仅管理员）" }
+                }
                 button type="submit" { "预览" }
             }
+            p { a href="/admin/imports" { "导入记录（可撤销已完成的导入）" } }
             h2 { "导出" }
             p {
                 a.button href="/admin/export.csv" { "导出 CSV（Excel 可直接打开）" } " "
@@ -36,12 +38,14 @@ pub fn import_page(staff: &Staff, problem: Option<&str>) -> Markup {
 /// What a dry run found.
 pub struct ImportPreview<'a> {
     pub encoding: &'a str,
-    pub rows: usize,
+    /// The uploaded file's name, posted back on apply (for the list of imports).
+    pub file_name: &'a str,
+    /// Rows that passed every check.
+    pub valid_rows: usize,
+    /// Every bad row (one entry a row).
     pub errors: &'a [RowError],
-    pub added: &'a [&'a PointRecord],
-    pub changed: &'a [(&'a PointRecord, Vec<PointField>)],
-    pub retired: &'a [&'a ServicePoint],
-    pub unchanged: usize,
+    /// What applying the valid rows would do.
+    pub plan: &'a Plan<'a>,
     pub retire_missing: bool,
     /// The decoded file, posted back on apply.
     pub content: &'a str,
@@ -52,43 +56,66 @@ pub struct ImportPreview<'a> {
 }
 
 pub fn import_result_page(staff: &Staff, preview: &ImportPreview<'_>) -> Markup {
+    let plan = preview.plan;
+    let retires_many = preview.errors.is_empty() && plan.retires_many();
+    let retiring = plan.retired.len();
     layout(
         "导入预览",
         Some(staff),
         html! {
-            h1 { "导入预览" }
+            @if retires_many {
+                h1 { "导入预览：将撤销 " strong.retired { (retiring) } " 个服务点" }
+            } @else {
+                h1 { "导入预览" }
+            }
             @if let Some(notice) = preview.notice { p.problem role="alert" { (notice) } }
-            p { "文件编码：" (preview.encoding) "；" (preview.rows) " 行有效。" }
+            p.rows {
+                @if !preview.file_name.is_empty() { "文件：" (preview.file_name) "；" }
+                "编码：" (preview.encoding) "；"
+                strong.valid-rows { (preview.valid_rows) } " 行有效，"
+                strong.bad-rows { (preview.errors.len()) } " 行有问题。"
+            }
             @if !preview.errors.is_empty() {
                 div.problem role="alert" {
-                    p { strong { "有 " (preview.errors.len()) " 行有问题，不能导入。" } "请修改后重新上传：" }
-                    ul.row-errors { @for error in preview.errors { li { "第 " (error.line) " 行：" (error.reason) } } }
+                    p { strong { "有 " (preview.errors.len()) " 行有问题，不能导入。" } "请修改后重新上传（行号与 Excel 中的行号一致，表头是第 1 行）：" }
+                    ul.row-errors { @for error in preview.errors { li { (error) } } }
                 }
                 p { a href="/admin/import" { "重新上传" } }
             } @else {
                 ul.summary {
-                    li { "新增 " strong.added { (preview.added.len()) } " 个" }
-                    li { "修改 " strong.changed { (preview.changed.len()) } " 个" }
-                    li { "撤销 " strong.retired { (preview.retired.len()) } " 个" }
-                    li { "不变 " (preview.unchanged) " 个" }
+                    li { "新增 " strong.added { (plan.added.len()) } " 个" }
+                    li { "修改 " strong.changed { (plan.changed.len()) } " 个" }
+                    li { "撤销 " strong.retired { (retiring) } " 个" }
+                    li { "不变 " (plan.unchanged) " 个" }
                 }
-                @if !preview.added.is_empty() {
+                @if !plan.added.is_empty() {
                     h2 { "新增" }
-                    ul.added { @for r in preview.added { li { (r.code) " " (r.name) "（" (r.town) "）" } } }
+                    ul.added { @for r in &plan.added { li { (r.code) " " (r.name) "（" (r.town) "）" } } }
                 }
-                @if !preview.changed.is_empty() {
+                @if !plan.changed.is_empty() {
                     h2 { "修改" }
-                    ul.changed { @for (r, fields) in preview.changed { li { (r.code) " " (r.name) "：" (fields.iter().map(|field| field.label_zh()).collect::<Vec<_>>().join("、")) } } }
+                    ul.changed { @for (r, fields) in &plan.changed { li { (r.code) " " (r.name) "：" (fields.iter().map(|field| field.label_zh()).collect::<Vec<_>>().join("、")) } } }
                 }
-                @if !preview.retired.is_empty() {
+                @if !plan.retired.is_empty() {
                     h2 { "撤销" }
-                    ul.retired { @for p in preview.retired { li { (p.record.code) " " (p.record.name) "（" (p.record.town) "）" } } }
+                    ul.retired { @for p in &plan.retired { li { (p.record.code) " " (p.record.name) "（" (p.record.town) "）" } } }
                 }
-                form method="post" action="/admin/import/apply" {
+                form.stack method="post" action="/admin/import/apply" {
                     (csrf_field(staff))
                     input type="hidden" name="retire_missing" value=(if preview.retire_missing { "1" } else { "0" });
                     input type="hidden" name="fingerprint" value=(preview.fingerprint);
+                    input type="hidden" name="file_name" value=(preview.file_name);
                     textarea name="content" hidden { (preview.content) }
+                    @if retires_many {
+                        p.problem {
+                            "将撤销的服务点超过现有 " (plan.active_before) " 个的 " ((RETIRE_CONFIRM_SHARE * 100.0).round()) "%。"
+                            "如果文件只是名单的一部分，请取消勾选“文件是完整名单”后重新上传。"
+                        }
+                        label.check {
+                            input type="checkbox" name="confirm_retire" value=(retiring) required;
+                            "我确认撤销这 " (retiring) " 个服务点"
+                        }
+                    }
                     button type="submit" { "确认导入" }
                 }
             }
@@ -105,7 +132,11 @@ pub fn import_done_page(staff: &Staff, summary: &UpsertSummary) -> Markup {
             p role="status" {
                 "新增 " (summary.added) " 个，修改 " (summary.changed) " 个，撤销 " (summary.retired) " 个，不变 " (summary.unchanged) " 个。已即时生效。"
             }
-            p { a href="/admin/points?recent=1" { "查看最近修改的服务点" } }
+            p { a href="/admin/points?recent=1" { "查看最近修改的服务点" } " · " a href="/admin/imports" { "导入记录" } }
+            @if let Some(batch_id) = summary.batch_id {
+                p { "导入有误？可以一步撤销（导入之后又被修改的服务点不会被覆盖）：" }
+                (undo_import_button(staff, batch_id))
+            }
         },
     )
 }

@@ -8,6 +8,7 @@ mod edit;
 mod edit_banner;
 mod field_sheet;
 mod import;
+mod imports;
 mod points;
 mod users;
 
@@ -20,6 +21,7 @@ pub use coverage::{CoverageView, coverage_page};
 pub use edit::{ConflictView, EditView, Outcome, edit_page};
 pub use field_sheet::{FieldSheet, field_sheet};
 pub use import::{ImportPreview, import_done_page, import_page, import_result_page};
+pub use imports::{imports_page, undo_done_page, undo_import_button};
 pub use points::{history_page, points_page};
 pub use users::{UsersView, users_page};
 

@@ -112,6 +112,7 @@ pub fn history_page(staff: &Staff, point: &ServicePoint, history: &[HistoryEntry
                         h2 { "第 " (entry.version) " 版 · " (format::history_action(entry.action)) " · " (entry.changed_by) " · " (format::date_time(&entry.changed_at)) }
                         @if let Some(reason) = &entry.reason { p { "原因：" (reason) } }
                         div.table-scroll { (changes_table(entry)) }
+                        @if let Some(batch_id) = entry.import_batch_id { (super::undo_import_button(staff, batch_id)) }
                         @if entry.version != point.version {
                             form method="post" action={ "/admin/points/" (point.record.code) "/restore" } {
                                 (csrf_field(staff))

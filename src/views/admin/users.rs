@@ -4,6 +4,7 @@
 use maud::{Markup, html};
 
 use super::{csrf_field, layout};
+use crate::domain::account_event::beijing_clock;
 use crate::domain::staff::{NewPassword, Role, Staff, StaffUser};
 use crate::views::format;
 
@@ -41,13 +42,22 @@ pub fn users_page(view: &UsersView<'_>) -> Markup {
                             tr {
                                 td { strong { (user.username) } }
                                 td data-label="角色" { (format::role(user.role)) }
-                                td data-label="状态" { @if user.disabled { "已停用" } @else { "正常" } }
+                                td data-label="状态" {
+                                    @if user.disabled { "已停用" } @else { "正常" }
+                                    @if let Some(until) = user.locked_until_unix { br; span.locked { "已锁定，至 " (beijing_clock(until)) " 解锁" } }
+                                }
                                 td data-label="可修改的镇街" {
                                     @if user.role == Role::Admin { "全部（管理员）" }
                                     @else if towns.is_empty() { "全部" }
                                     @else { (towns.iter().map(|code| town_name(code)).collect::<Vec<_>>().join("、")) }
                                 }
                                 td {
+                                    @if user.locked_until_unix.is_some() {
+                                        form method="post" action={ "/admin/users/" (user.id) "/unlock" } {
+                                            (csrf_field(staff))
+                                            button type="submit" { "解除锁定" }
+                                        }
+                                    }
                                     form method="post" action={ "/admin/users/" (user.id) "/disabled" } {
                                         (csrf_field(staff))
                                         input type="hidden" name="disabled" value=(if user.disabled { "0" } else { "1" });

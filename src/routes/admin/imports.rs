@@ -1,0 +1,47 @@
+//! `/admin/imports`: the applied imports, and undoing one in a single step.
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::{CsrfForm, Staff};
+use crate::app::AppState;
+use crate::db::import_undo::UndoError;
+use crate::error::{AppError, PageResult};
+use crate::routes::extract::PagePath;
+use crate::views::admin;
+
+pub async fn imports_page(State(state): State<AppState>, staff: Staff) -> PageResult<Response> {
+    let batches = state.db.import_batches().await?;
+    Ok(admin::imports_page(&staff, &batches).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct UndoForm {}
+
+/// Reverts an import: the points nobody changed since get their values before it back, as new
+/// versions; the others are listed, untouched.
+pub async fn undo_import(
+    State(state): State<AppState>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm { staff, form: UndoForm {} }: CsrfForm<UndoForm>,
+) -> PageResult<Response> {
+    let outcome = match state.db.undo_import(id, &staff.user.username).await {
+        Ok(outcome) => outcome,
+        Err(UndoError::NotFound) => return Err(AppError::not_found("没有这次导入。").into()),
+        Err(UndoError::AlreadyUndone(batch)) => {
+            let undone = batch.undone.as_ref();
+            return Err(AppError::conflict(format!(
+                "这次导入（#{}，{}）已由 {} 于 {} 撤销，不能再次撤销。",
+                batch.id,
+                batch.file_name,
+                undone.map_or("", |u| u.by.as_str()),
+                undone.map_or("", |u| u.at.as_str())
+            ))
+            .into());
+        }
+        Err(UndoError::Db(cause)) => return Err(cause.into()),
+    };
+    state.reload_index().await?;
+    Ok(admin::undo_done_page(&staff, &outcome).into_response())
+}
