@@ -36,8 +36,8 @@ async fn the_log_shows_who_changed_what_with_filters_in_the_url() {
     let page = app.get_as(&session, "/admin/changes").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(r#"href="/admin/changes">修改记录</a>"#), "in the navigation");
-    // 346 rows of the first start plus two.
-    assert!(page.body.contains("共 348 条，第 1/7 页"), "{}", page.body);
+    // 346 rows of the first start, the two changes, and chen's account being created.
+    assert!(page.body.contains("共 349 条，第 1/7 页"), "{}", page.body.get(..3000).unwrap_or_default());
     assert!(page.body.contains(r#"<a href="/admin/points/331003001001">百花社区（新）</a>"#));
     assert!(page.body.contains("名称：百花社区居委会 → 百花社区（新）"), "Chinese field labels, old → new");
     assert!(page.body.contains("核实") && page.body.contains("修改"));
@@ -85,4 +85,38 @@ async fn the_csv_export_opens_in_excel_with_both_times() {
     let refused = app.get_as(&session, "/admin/changes.csv?from=x").await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert_eq!(app.get_anonymous("/admin/changes.csv").await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn account_changes_are_in_the_log_and_its_csv() {
+    let app = TestApp::new().await;
+    let admin = app.staff("zhou", Role::Admin).await;
+    let made = app
+        .post_as(
+            Some(&admin),
+            "/admin/users",
+            &[("username", "wu"), ("role", "editor"), ("password", "a long enough password")],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let wu = app.state.db.users().await.unwrap().into_iter().find(|u| u.username == "wu").unwrap();
+    let disabled =
+        app.post_as(Some(&admin), &format!("/admin/users/{}/disabled", wu.id), &[("disabled", "1")]).await;
+    assert_eq!(disabled.status, StatusCode::SEE_OTHER, "{}", disabled.body);
+
+    let page = app.get_as(&admin, "/admin/changes?person=zhou").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("共 2 条"), "zhou made two account changes: {}", page.body);
+    let disabled_at = page.body.find("停用").expect("the disabling");
+    let created_at = page.body.find("新建账号").expect("the creation");
+    assert!(disabled_at < created_at, "newest first");
+    assert!(page.body.contains("账号 <strong>wu</strong>"));
+    // An account has no town: a town filter leaves account events out.
+    let by_town = app.get_as(&admin, "/admin/changes?town=331003001&person=zhou").await;
+    assert!(by_town.body.contains("共 0 条"), "{}", by_town.body);
+
+    let csv = app.get_as(&admin, "/admin/changes.csv?person=zhou").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.body.contains(",zhou,停用,,账号：wu,"), "{}", csv.body);
+    assert!(csv.body.contains(",zhou,新建账号,,账号：wu,"), "{}", csv.body);
 }

@@ -111,3 +111,42 @@ async fn a_limited_editor_changes_only_their_towns_points() {
         app.post_as(Some(&admin), &format!("{other}/retire"), &[("version", "1"), ("reason", "合并")]).await;
     assert_eq!(by_admin.status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn a_limited_editor_imports_only_their_towns_changes_and_cannot_undo_imports() {
+    use crate::staff_import::{confirm, export, upload};
+    let app = TestApp::new().await;
+    let (admin, clerk) = limited_clerk(&app).await;
+    let exported = export(&app, &clerk).await;
+    let exported = exported.trim_start_matches('\u{feff}');
+
+    // Renaming a 院桥镇 point: the preview says why, and applying it anyway is refused.
+    let other = app.state.db.point(&OTHER.parse_code()).await.unwrap().unwrap();
+    let renamed_other = exported.replace(&other.record.name, "改名测试村");
+    let preview = upload(&app, &clerk, renamed_other.as_bytes(), false).await;
+    assert_eq!(preview.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        preview.body.contains("这个文件不能由您导入") && preview.body.contains("331003107"),
+        "{}",
+        preview.body
+    );
+    let forced = confirm(&app, &clerk, &preview.body).await;
+    assert_eq!(forced.status, StatusCode::FORBIDDEN, "{}", forced.body);
+    assert_eq!(version(&app, OTHER).await, other.version, "nothing changed");
+
+    // Renaming a 东城街道 point goes through.
+    let own = app.state.db.point(&OWN.parse_code()).await.unwrap().unwrap();
+    let renamed_own = exported.replace(&own.record.name, "改名测试社区");
+    let preview = upload(&app, &clerk, renamed_own.as_bytes(), false).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    let applied = confirm(&app, &clerk, &preview.body).await;
+    assert_eq!(applied.status, StatusCode::OK, "{}", applied.body);
+    assert_eq!(version(&app, OWN).await, own.version + 1);
+
+    // An import spans towns: undoing one is for unlimited accounts.
+    let batch = app.state.db.import_batches().await.unwrap()[0].id;
+    let undo = app.post_as(Some(&clerk), &format!("/admin/imports/{batch}/undo"), &[]).await;
+    assert_eq!(undo.status, StatusCode::FORBIDDEN);
+    let undo = app.post_as(Some(&admin), &format!("/admin/imports/{batch}/undo"), &[]).await;
+    assert!(undo.status.is_success() || undo.status.is_redirection(), "{}", undo.status);
+}

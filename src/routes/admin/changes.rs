@@ -8,8 +8,11 @@ use serde::Deserialize;
 
 use super::Staff;
 use crate::app::AppState;
+use crate::db::account_events::AccountEventsError;
 use crate::db::changes::ChangeFilter;
+use crate::domain::account_event::{AccountEvent, AccountEventFilter};
 use crate::domain::change_log::ChangeLogQuery;
+use crate::domain::history::HistoryEntry;
 use crate::domain::paging::{PAGE_SIZE, Page};
 use crate::error::{AppError, PageResult};
 use crate::routes::extract::PageQuery;
@@ -48,6 +51,37 @@ fn store_filter(query: &ChangeLogQuery) -> ChangeFilter {
     }
 }
 
+/// The account events the log's filters let through: none when filtering by town (an account
+/// has no town); "person" is who made the change.
+async fn account_events(state: &AppState, query: &ChangeLogQuery) -> Result<Vec<AccountEvent>, AppError> {
+    if query.town.is_some() {
+        return Ok(Vec::new());
+    }
+    let filter = AccountEventFilter { username: None, since: query.since_utc(), until: query.until_utc() };
+    let mut events = state.db.account_events(&filter).await.map_err(events_error)?;
+    if let Some(person) = &query.person {
+        events.retain(|event| &event.actor == person);
+    }
+    Ok(events)
+}
+
+fn events_error(error: AccountEventsError) -> AppError {
+    match error {
+        AccountEventsError::BadTime(time) => {
+            AppError::bad_request("invalid_query", format!("时间格式有误：{time}"))
+        }
+        AccountEventsError::Db(error) => error.into(),
+    }
+}
+
+/// Both logs as one, newest first (ties: point changes first).
+fn newest_first(points: Vec<HistoryEntry>, accounts: Vec<AccountEvent>) -> Vec<LogEntry> {
+    let mut entries: Vec<LogEntry> =
+        points.into_iter().map(|entry| LogEntry::Point(Box::new(entry))).chain(accounts.into_iter().map(LogEntry::Account)).collect();
+    entries.sort_by(|a, b| b.changed_at().cmp(a.changed_at()));
+    entries
+}
+
 /// At most this many rows go into one CSV export (far more than the district will ever have).
 const CSV_MAX_ROWS: i64 = 100_000;
 
@@ -58,13 +92,28 @@ pub async fn changes_page(
 ) -> PageResult<Response> {
     let query = params.query()?;
     let filter = store_filter(&query);
-    let total = usize::try_from(state.db.count_changes(&filter).await?).unwrap_or(0);
+    let accounts = account_events(&state, &query).await?;
+    let total = usize::try_from(state.db.count_changes(&filter).await?).unwrap_or(0) + accounts.len();
     let page = Page::parse(params.page.as_deref(), total)
         .map_err(|message| AppError::bad_request("invalid_query", message))?;
-    let offset = i64::try_from(page.offset()).unwrap_or(i64::MAX);
-    let rows = state.db.changes(&filter, PAGE_SIZE as i64, offset).await?;
-    let entries: Vec<LogEntry> = rows.into_iter().map(LogEntry::Point).collect();
-    let people = state.db.change_authors().await?;
+    // The page's rows of both logs merged by time: the newest `offset + PAGE_SIZE` point
+    // changes are enough to fill it (account events are few, and all read).
+    let wanted = i64::try_from(page.offset() + PAGE_SIZE).unwrap_or(i64::MAX);
+    let rows = state.db.changes(&filter, wanted, 0).await?;
+    let entries: Vec<LogEntry> =
+        newest_first(rows, accounts).into_iter().skip(page.offset()).take(PAGE_SIZE).collect();
+    let mut people = state.db.change_authors().await?;
+    people.extend(
+        state
+            .db
+            .account_events(&AccountEventFilter::default())
+            .await
+            .map_err(events_error)?
+            .into_iter()
+            .map(|e| e.actor),
+    );
+    people.sort();
+    people.dedup();
     let index = state.index();
     // Points are in code order, so a town's points are together.
     let mut towns: Vec<(&str, &str)> =
@@ -84,7 +133,7 @@ pub async fn changes_csv(
 ) -> PageResult<Response> {
     let query = params.query()?;
     let rows = state.db.changes(&store_filter(&query), CSV_MAX_ROWS, 0).await?;
-    let entries: Vec<LogEntry> = rows.into_iter().map(LogEntry::Point).collect();
+    let entries = newest_first(rows, account_events(&state, &query).await?);
     let body = admin::change_log_csv(&entries)?;
     Ok((
         [

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use super::{CsrfForm, Staff};
 use crate::app::AppState;
 use crate::db::import_undo::UndoError;
+use crate::domain::staff::Role;
 use crate::error::{AppError, PageResult};
 use crate::routes::extract::PagePath;
 use crate::views::admin;
@@ -26,6 +27,14 @@ pub async fn undo_import(
     PagePath(id): PagePath<i64>,
     CsrfForm { staff, form: UndoForm {} }: CsrfForm<UndoForm>,
 ) -> PageResult<Response> {
+    if !staff.towns.is_empty() && staff.user.role != Role::Admin {
+        // An import spans towns; undoing it is for accounts that may change every town.
+        return Err(AppError::forbidden(
+            "town_not_allowed",
+            "您的账号只能修改部分镇（街道），不能撤销整次导入，请联系管理员。",
+        )
+        .into());
+    }
     let outcome = match state.db.undo_import(id, &staff.user.username).await {
         Ok(outcome) => outcome,
         Err(UndoError::NotFound) => return Err(AppError::not_found("没有这次导入。").into()),

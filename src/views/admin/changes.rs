@@ -5,31 +5,35 @@ use maud::{Markup, html};
 
 use super::layout;
 use super::points::page_links;
+use crate::domain::account_event::AccountEvent;
 use crate::domain::change_log::{CSV_PATH, ChangeLogQuery, LOG_PATH, date_text};
 use crate::domain::history::HistoryEntry;
 use crate::domain::paging::Page;
 use crate::domain::staff::Staff;
 use crate::views::format;
 
-/// One row of the change log. Points' changes for now; account events (created, disabled, role,
-/// password reset, unlock) become a second variant when their table is merged in, shown in the
-/// same columns (time, who, what, details).
+/// One row of the change log: a change to a point, or to a staff account (created, disabled,
+/// password reset, unlocked...), shown in the same columns (time, who, what, details).
 #[derive(Debug, Clone, PartialEq)]
 pub enum LogEntry {
-    Point(HistoryEntry),
+    /// Boxed: a history entry (two copies of a point) is far larger than an account event.
+    Point(Box<HistoryEntry>),
+    Account(AccountEvent),
 }
 
 impl LogEntry {
     /// When, as stored (RFC 3339 UTC).
-    fn changed_at(&self) -> &str {
+    pub fn changed_at(&self) -> &str {
         match self {
             Self::Point(entry) => &entry.changed_at,
+            Self::Account(event) => &event.at,
         }
     }
 
     fn changed_by(&self) -> &str {
         match self {
             Self::Point(entry) => &entry.changed_by,
+            Self::Account(event) => &event.actor,
         }
     }
 }
@@ -85,7 +89,10 @@ pub fn changes_page(view: &ChangesView<'_>) -> Markup {
                             tr {
                                 td data-label="时间" { time datetime=(entry.changed_at()) { (format::date_time(entry.changed_at())) } }
                                 td data-label="修改人" { (entry.changed_by()) }
-                                @match entry { LogEntry::Point(point) => { (point_cells(point)) } }
+                                @match entry {
+                                    LogEntry::Point(point) => { (point_cells(point)) }
+                                    LogEntry::Account(event) => { (account_cells(event)) }
+                                }
                             }
                         }
                     }
@@ -112,6 +119,17 @@ fn point_cells(entry: &HistoryEntry) -> Markup {
                     }
                 }
             }
+        }
+    }
+}
+
+/// An account event's cells: the account, and what happened to it.
+fn account_cells(event: &AccountEvent) -> Markup {
+    html! {
+        td data-label="账号" { "账号 " strong { (event.username) } }
+        td {
+            strong { (event.action.label_zh()) }
+            @if let Some(detail) = &event.detail { " · " (detail) }
         }
     }
 }
@@ -143,6 +161,20 @@ pub fn change_log_csv(entries: &[LogEntry]) -> Result<Vec<u8>, std::io::Error> {
     ])?;
     for entry in entries {
         match entry {
+            LogEntry::Account(event) => {
+                writer.write_record([
+                    event.at.clone(),
+                    format::date_time(&event.at),
+                    cell(event.actor.clone()),
+                    event.action.label_zh().to_owned(),
+                    String::new(),
+                    cell(format!("账号：{}", event.username)),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    cell(event.detail.clone().unwrap_or_default()),
+                ])?;
+            }
             LogEntry::Point(point) => {
                 let head = [
                     point.changed_at.clone(),
