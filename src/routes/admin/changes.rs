@@ -76,8 +76,11 @@ fn events_error(error: AccountEventsError) -> AppError {
 
 /// Both logs as one, newest first (ties: point changes first).
 fn newest_first(points: Vec<HistoryEntry>, accounts: Vec<AccountEvent>) -> Vec<LogEntry> {
-    let mut entries: Vec<LogEntry> =
-        points.into_iter().map(|entry| LogEntry::Point(Box::new(entry))).chain(accounts.into_iter().map(LogEntry::Account)).collect();
+    let mut entries: Vec<LogEntry> = points
+        .into_iter()
+        .map(|entry| LogEntry::Point(Box::new(entry)))
+        .chain(accounts.into_iter().map(LogEntry::Account))
+        .collect();
     entries.sort_by(|a, b| b.changed_at().cmp(a.changed_at()));
     entries
 }
