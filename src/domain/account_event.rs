@@ -92,9 +92,11 @@ impl AccountEventFilter {
 /// The wall-clock time `HH:MM` in Beijing (UTC+8: China has kept one fixed offset, without
 /// daylight saving, since 1991) of a Unix time: when a lock ends, as staff read it.
 pub fn beijing_clock(unix_secs: i64) -> String {
-    const BEIJING_OFFSET_SECS: i64 = 8 * 3600;
-    let secs_of_day = (unix_secs + BEIJING_OFFSET_SECS).rem_euclid(86_400);
-    format!("{:02}:{:02}", secs_of_day / 3600, secs_of_day % 3600 / 60)
+    time::OffsetDateTime::from_unix_timestamp(unix_secs)
+        .map(|at| at.to_offset(super::beijing::OFFSET))
+        .ok()
+        .and_then(|at| at.format(time::macros::format_description!("[hour]:[minute]")).ok())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

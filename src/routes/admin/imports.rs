@@ -45,7 +45,7 @@ pub async fn undo_import(
                 batch.id,
                 batch.file_name,
                 undone.map_or("", |u| u.by.as_str()),
-                undone.map_or("", |u| u.at.as_str())
+                undone.map_or_else(String::new, |u| crate::views::format::date_time(&u.at))
             ))
             .into());
         }

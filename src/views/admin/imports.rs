@@ -5,6 +5,7 @@ use maud::{Markup, html};
 use super::{csrf_field, layout};
 use crate::domain::import_batch::{ImportBatch, UndoOutcome};
 use crate::domain::staff::Staff;
+use crate::views::format;
 
 /// The "撤销这次导入" button of an import (here and in a point's history).
 pub fn undo_import_button(staff: &Staff, batch_id: i64) -> Markup {
@@ -31,13 +32,13 @@ pub fn imports_page(staff: &Staff, batches: &[ImportBatch]) -> Markup {
                     @for batch in batches {
                         li id={ "import-" (batch.id) } {
                             h2 { "#" (batch.id) " · " (batch.file_name) }
-                            p { (batch.applied_by) " · " (batch.applied_at) "（UTC）" }
+                            p { (batch.applied_by) " · " (format::date_time(&batch.applied_at)) }
                             p {
                                 "新增 " (batch.added) "，修改 " (batch.changed) "，撤销 " (batch.retired)
                                 "，不变 " (batch.unchanged)
                             }
                             @match &batch.undone {
-                                Some(undone) => p.undone { "已由 " (undone.by) " 于 " (undone.at) " 撤销" },
+                                Some(undone) => p.undone { "已由 " (undone.by) " 于 " (format::date_time(&undone.at)) " 撤销" },
                                 None => (undo_import_button(staff, batch.id)),
                             }
                         }
@@ -57,7 +58,7 @@ pub fn undo_done_page(staff: &Staff, outcome: &UndoOutcome) -> Markup {
         html! {
             h1 { "导入 #" (batch.id) " 已撤销" }
             p role="status" {
-                "文件 " (batch.file_name) "（" (batch.applied_by) " 于 " (batch.applied_at) " 导入）：恢复 "
+                "文件 " (batch.file_name) "（" (batch.applied_by) " 于 " (format::date_time(&batch.applied_at)) " 导入）：恢复 "
                 strong.restored { (outcome.restored.len()) } " 个服务点到导入前的内容。"
             }
             @if !outcome.skipped.is_empty() {
@@ -67,7 +68,7 @@ pub fn undo_done_page(staff: &Staff, outcome: &UndoOutcome) -> Markup {
                         @for skipped in &outcome.skipped {
                             li {
                                 a href={ "/admin/points/" (skipped.point.code) "/history" } { (skipped.point.code) " " (skipped.point.name) }
-                                "：最近由 " (skipped.changed_by) " 于 " (skipped.changed_at) " 修改"
+                                "：最近由 " (skipped.changed_by) " 于 " (format::date_time(&skipped.changed_at)) " 修改"
                             }
                         }
                     }
