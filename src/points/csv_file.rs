@@ -215,6 +215,12 @@ fn chinese_field(column: &str) -> &'static str {
         "crs" => "坐标系",
         "location_quality" => "位置质量",
         "source" => "来源",
+        "area_type" => "区域类型",
+        "address" => "地址",
+        "phone" => "电话",
+        "hours" => "服务时间",
+        "accuracy_m" => "定位精度",
+        "location_fixed_at" => "定位时间",
         _ => "字段",
     }
 }

@@ -166,27 +166,6 @@ pub fn changed_value(field: PointField, value: &FieldValue<'_>) -> String {
     }
 }
 
-/// A column of the points CSV (import and export), as import row errors name it for staff.
-pub fn csv_column(column: &str) -> &'static str {
-    match column {
-        "code" => "编码",
-        "name" => "名称",
-        "town_code" => "镇街代码",
-        "town" => "镇街名称",
-        "kind" => "类型",
-        "area_type" => "区域类型",
-        "address" => "地址",
-        "phone" => "电话",
-        "hours" => "服务时间",
-        "lon" => "经度",
-        "lat" => "纬度",
-        "crs" => "坐标系",
-        "location_quality" => "位置质量",
-        "source" => "来源",
-        _ => "字段",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
