@@ -33,7 +33,7 @@ const PUBLIC: Side = Side {
 };
 
 /// The one `<head>` of every page, the residents' and the staff's.
-pub fn head(title: &str, side: &Side) -> Markup {
+pub fn head(title: &str, side: &Side, description: Option<&str>) -> Markup {
     html! {
         head {
             meta charset="utf-8";
@@ -41,6 +41,15 @@ pub fn head(title: &str, side: &Side) -> Markup {
             meta name="color-scheme" content="light";
             @if !side.listed { meta name="robots" content="noindex"; }
             title { (title) " · " (side.name) }
+            // What a shared link's card shows (WeChat and others read the Open Graph tags).
+            @if let Some(description) = description {
+                meta name="description" content=(description);
+                meta property="og:type" content="website";
+                meta property="og:locale" content="zh_CN";
+                meta property="og:site_name" content=(side.name);
+                meta property="og:title" content=(title);
+                meta property="og:description" content=(description);
+            }
             @for stylesheet in side.stylesheets {
                 link rel="stylesheet" href=(assets::url(stylesheet));
             }
@@ -51,12 +60,20 @@ pub fn head(title: &str, side: &Side) -> Markup {
     }
 }
 
+/// What the residents' pages say of themselves when a page has nothing more specific.
+const SITE_DESCRIPTION: &str = "查找黄岩区离您最近的公共法律服务点：步行、骑行或驾车15分钟内能否到达，电话与导航。公共法律服务热线 12348。";
+
 /// The page frame, with `body` inside `<main>`.
 pub fn layout(title: &str, context: &PageContext, body: Markup) -> Markup {
+    layout_described(title, SITE_DESCRIPTION, context, body)
+}
+
+/// The page frame with the page's own description (for search results and shared links).
+pub fn layout_described(title: &str, description: &str, context: &PageContext, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="zh-CN" class=[context.large_text.then_some("large-text")] {
-            (head(title, &PUBLIC))
+            (head(title, &PUBLIC, Some(description)))
             body {
                 a.skip href="#content" { "跳到主要内容" }
                 header.site {

@@ -11,4 +11,4 @@ pub mod point_page;
 pub mod sign;
 
 pub use coverage_page::coverage_page;
-pub use layout::{PageContext, Side, error_page, head, layout};
+pub use layout::{PageContext, Side, error_page, head, layout, layout_described};

@@ -4,17 +4,36 @@
 use maud::{Markup, html};
 
 use super::format;
-use super::layout::{PageContext, layout};
+use super::layout::{PageContext, layout_described};
 use super::locator_page::map_region;
 use super::navigation::navigation_links;
 use crate::domain::{LocationQuality, LonLat, ServicePoint};
 use crate::web::map::TileSource;
 
+/// What a shared link's card says: the point, its town, how to reach it.
+fn description(point: &ServicePoint) -> String {
+    let record = &point.record;
+    let mut text = format!("{}（黄岩区{}）公共法律服务点", record.name, record.town);
+    if let Some(address) = &record.address {
+        text.push_str(&format!("，地址：{address}"));
+    }
+    match &record.phone {
+        Some(phone) => text.push_str(&format!("，电话：{phone}")),
+        None => text.push_str(&format!("，咨询热线 {}", crate::domain::LEGAL_HOTLINE)),
+    }
+    if record.location_quality.is_estimate() {
+        text.push_str("。位置待核实");
+    }
+    text.push('。');
+    text
+}
+
 pub fn page(context: &PageContext, point: &ServicePoint, on_map: LonLat, tiles: &TileSource) -> Markup {
     let record = &point.record;
     let estimate = record.location_quality.is_estimate();
-    layout(
+    layout_described(
         &record.name,
+        &description(point),
         context,
         html! {
             article.point {

@@ -27,7 +27,7 @@ pub fn signs_page(title: &str, signs: &[Sign<'_>]) -> Markup {
     html! {
         (DOCTYPE)
         html lang="zh-CN" {
-            (head(&format!("{title} · 服务点标识牌"), &SIGNS))
+            (head(&format!("{title} · 服务点标识牌"), &SIGNS, None))
             body.signs {
                 p.no-print {
                     "用浏览器的“打印”（Ctrl+P）打印，纸张选 A4，每个服务点一页。"

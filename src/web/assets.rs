@@ -33,6 +33,7 @@ static FILES: &[Asset] = &[
     asset!("sheet.css", CSS),
     asset!("sign.css", CSS),
     asset!("admin.js", JS),
+    asset!("leaflet-zh.js", JS),
     asset!("staff-narrow.css", CSS),
     asset!("vendor/leaflet/leaflet.css", CSS),
     asset!("vendor/leaflet/leaflet.js", JS),
@@ -49,14 +50,18 @@ pub const PUBLIC_STYLESHEETS: &[&str] = &[
     "app.css",
 ];
 /// The scripts the residents' pages load (deferred), in order.
-pub const PUBLIC_SCRIPTS: &[&str] =
-    &["vendor/leaflet/leaflet.js", "vendor/markercluster/leaflet.markercluster.js", "app.js"];
+pub const PUBLIC_SCRIPTS: &[&str] = &[
+    "vendor/leaflet/leaflet.js",
+    "leaflet-zh.js",
+    "vendor/markercluster/leaflet.markercluster.js",
+    "app.js",
+];
 /// The staff pages' stylesheets: the map library's, the residents' look, and the staff's (their
 /// maps do not cluster markers).
 pub const STAFF_STYLESHEETS: &[&str] =
     &["vendor/leaflet/leaflet.css", "app.css", "admin.css", "staff-narrow.css", "sheet.css"];
 /// The staff pages' scripts (deferred): the map library and the staff script.
-pub const STAFF_SCRIPTS: &[&str] = &["vendor/leaflet/leaflet.js", "admin.js"];
+pub const STAFF_SCRIPTS: &[&str] = &["vendor/leaflet/leaflet.js", "leaflet-zh.js", "admin.js"];
 
 struct Catalogue {
     /// "app.css" -> "app.1a2b3c4d5e6f7a8b.css"

@@ -13,7 +13,7 @@ use crate::points::seed::DISTRICT_GEOJSON;
 /// licensed provider (see docs/deploying.md, "Map tiles").
 pub const DEFAULT_TILE_URL: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
 pub const DEFAULT_TILE_ATTRIBUTION: &str =
-    "&copy; <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a> contributors";
+    "&copy; <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a> 贡献者";
 
 /// Simplification tolerance for the outline drawn on the map, degrees (about 20 m): invisible
 /// at district zoom, and a fifth of the vertices to send.

@@ -104,3 +104,19 @@ async fn staff_print_a_towns_signs_in_one_document() {
     let none = app.get_as(&editor, "/admin/signs?town=999999999").await;
     assert_eq!(none.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_point_page_describes_itself_for_shared_links() {
+    let app = TestApp::new().await;
+    let (_, html) = app.get_page("/points/331003001001").await;
+    let (_, point) = app.get_json("/api/v1/points/331003001001").await;
+    let name = point["properties"]["name"].as_str().unwrap();
+    assert!(html.contains(&format!(r#"<meta property="og:title" content="{name}">"#)), "{html}");
+    let description = html.split(r#"<meta property="og:description" content=""#).nth(1).unwrap();
+    let description = description.split('"').next().unwrap();
+    assert!(description.starts_with(&format!("{name}（黄岩区东城街道）公共法律服务点")), "{description}");
+    assert!(html.contains(r#"<meta name="description""#));
+    // Staff pages are not for sharing.
+    let (_, login) = app.get_page("/admin/login").await;
+    assert!(!login.contains("og:title"));
+}

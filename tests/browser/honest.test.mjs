@@ -29,6 +29,11 @@ test('from 28.64/121.26 the list groups 东城街道 placeholders and keeps 百�
   await group.locator('summary').click();
   assert.ok(await group.locator('ul.group-members li').count() >= 10);
   await shot(page, 'grouped-360x640');
+  // The map's controls speak Chinese.
+  await page.waitForSelector('#map[data-ready=true]');
+  assert.equal(await page.getAttribute('.leaflet-control-zoom-in', 'title'), '放大');
+  assert.equal(await page.getAttribute('.leaflet-control-zoom-out', 'title'), '缩小');
+  assert.match(await page.textContent('.leaflet-control-attribution'), /OpenStreetMap 贡献者/);
   // Nothing wider than the phone.
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
   assert.deepEqual(problems, []);

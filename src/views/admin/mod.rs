@@ -42,7 +42,7 @@ pub fn layout(title: &str, staff: Option<&Staff>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="zh-CN" {
-            (head(title, &STAFF))
+            (head(title, &STAFF, None))
             body.admin {
                 header.site {
                     a.brand href="/admin/points" { "服务点管理" span.sub { "黄岩区司法局" } }
