@@ -1,8 +1,10 @@
 //! The frame every page shares: Simplified Chinese, phone-first, the larger-text switch.
 
+use crate::domain::LEGAL_HOTLINE;
 use axum::http::StatusCode;
 use maud::{DOCTYPE, Markup, html};
 
+use crate::domain::LEGAL_HOTLINE;
 use crate::web::assets;
 
 /// What every page needs to know about the request.
@@ -89,7 +91,7 @@ pub fn layout_described(title: &str, description: &str, context: &PageContext, b
                 main #content { (body) }
                 footer.site {
                     p {
-                        "公共法律服务热线 " a href="tel:12348" { "12348" }
+                        "公共法律服务热线 " a href={ "tel:" (LEGAL_HOTLINE) } { (LEGAL_HOTLINE) }
                         "。服务点名单来自国家统计局区划代码；部分位置为估算，正由司法局核实。"
                     }
                     p { "地图数据 © OpenStreetMap 贡献者；区界与部分位置来自 Vonng/adcode（CC BY 4.0）。" }

@@ -7,7 +7,7 @@ use super::format;
 use super::layout::{PageContext, layout_described};
 use super::locator_page::map_region;
 use super::navigation::navigation_links;
-use crate::domain::{LocationQuality, LonLat, ServicePoint};
+use crate::domain::{LEGAL_HOTLINE, LocationQuality, LonLat, ServicePoint};
 use crate::web::map::TileSource;
 
 /// What a shared link's card says: the point, its town, how to reach it.
@@ -19,7 +19,7 @@ fn description(point: &ServicePoint) -> String {
     }
     match &record.phone {
         Some(phone) => text.push_str(&format!("，电话：{phone}")),
-        None => text.push_str(&format!("，咨询热线 {}", crate::domain::LEGAL_HOTLINE)),
+        None => text.push_str(&format!("，咨询热线 {}", LEGAL_HOTLINE)),
     }
     if record.location_quality.is_estimate() {
         text.push_str("。位置待核实");
@@ -51,7 +51,7 @@ pub fn page(context: &PageContext, point: &ServicePoint, on_map: LonLat, tiles: 
                         @if let Some(phone) = &record.phone {
                             a.button href={ "tel:" (phone) } { "拨打 " (phone) }
                         } @else {
-                            "暂无。可拨打公共法律服务热线 " a href="tel:12348" { "12348" }
+                            "暂无。可拨打公共法律服务热线 " a href={ "tel:" (LEGAL_HOTLINE) } { (LEGAL_HOTLINE) }
                         }
                     }
                     dt { "办公时间" } dd { (known(record.hours.as_deref())) }
@@ -67,7 +67,16 @@ pub fn page(context: &PageContext, point: &ServicePoint, on_map: LonLat, tiles: 
                             "；位置数据来自 " a href="https://www.geonames.org/" rel="noopener" { "GeoNames, geonames.org" } "（CC BY 4.0）"
                         }
                     }
-                    dt { "更新时间" } dd { time datetime=(point.updated_at) { (format::date(&point.updated_at)) } }
+                    dt { "更新时间" }
+                    dd {
+                        // Version 1 is the point as loaded from the public sources: the load's
+                        // date is when the database was made, not when the facts changed.
+                        @if point.version > 1 {
+                            time datetime=(point.updated_at) { (format::date(&point.updated_at)) }
+                        } @else {
+                            "尚未由工作人员更新（信息来自公开资料）"
+                        }
+                    }
                 }
                 section #navigate aria-labelledby="navigate-heading" {
                     h2 #navigate-heading { "导航前往" }

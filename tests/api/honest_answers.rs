@@ -130,3 +130,17 @@ async fn by_bike_or_car_to_an_estimate_both_location_and_time_are_said_to_be_est
         assert_eq!(page.contains("位置和时间均为估算"), said, "{mode}");
     }
 }
+
+#[tokio::test]
+async fn the_update_date_is_when_the_points_facts_changed_not_when_the_database_was_made() {
+    let app = TestApp::new().await;
+    let (_, page) = app.get_page("/points/331003001001").await;
+    assert!(page.contains("尚未由工作人员更新"), "a point as loaded from the sources has no update date");
+    assert!(!page.contains("<time"), "no date for it");
+
+    let staff = app.staff("chen", legalmap::domain::staff::Role::Editor).await;
+    let verified = app.post_as(Some(&staff), "/admin/points/331003001001/verify", &[("version", "1")]).await;
+    assert!(verified.status.is_redirection(), "{}", verified.body);
+    let (_, page) = app.get_page("/points/331003001001").await;
+    assert!(!page.contains("尚未由工作人员更新") && page.contains("<time datetime="), "{page}");
+}
