@@ -1,6 +1,5 @@
 //! The frame every page shares: Simplified Chinese, phone-first, the larger-text switch.
 
-use crate::domain::LEGAL_HOTLINE;
 use axum::http::StatusCode;
 use maud::{DOCTYPE, Markup, html};
 
