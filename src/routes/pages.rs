@@ -22,7 +22,7 @@ use crate::locator::travel::{CIRCLE_MINUTES, Mode};
 use crate::locator::{self, Candidate, Trip};
 use crate::views::locator_page::{self, Panel, Results, SearchForm};
 use crate::views::{PageContext, point_page};
-use crate::web::cookies;
+use crate::web::{assets, cookies};
 
 /// How many nearest points a results page lists.
 const RESULTS_SHOWN: usize = 5;
@@ -37,6 +37,8 @@ pub fn router() -> Router<AppState> {
         .route("/map/data.json", get(map_data))
         .route("/coverage", get(super::coverage::public_summary))
         .route("/text-size", get(set_text_size))
+        .route(crate::views::MANIFEST_PATH, get(manifest))
+        .route("/favicon.ico", get(favicon))
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for PageContext {
@@ -47,6 +49,33 @@ impl<S: Send + Sync> FromRequestParts<S> for PageContext {
         let return_to = parts.uri.path_and_query().map_or("/", |pq| pq.as_str()).to_owned();
         Ok(Self { large_text, return_to })
     }
+}
+
+/// The web app manifest: the locator added to a phone's home screen opens full-screen.
+async fn manifest() -> Response {
+    let icon = |name: &str, size: &str, kind: &str| serde_json::json!({ "src": assets::url(name), "sizes": size, "type": kind });
+    let body = serde_json::json!({
+        "name": "黄岩区公共法律服务点查询",
+        "short_name": "法律服务点",
+        "description": "查找黄岩区离您最近的公共法律服务点",
+        "lang": "zh-CN",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": crate::views::BRAND_COLOUR,
+        "icons": [
+            icon("icon-192.png", "192x192", "image/png"),
+            icon("icon-512.png", "512x512", "image/png"),
+            icon("icon.svg", "any", "image/svg+xml"),
+        ],
+    });
+    ([(header::CONTENT_TYPE, "application/manifest+json")], body.to_string()).into_response()
+}
+
+/// Browsers that ask for `/favicon.ico` get the icon.
+async fn favicon() -> Redirect {
+    Redirect::permanent(&assets::url("icon.svg"))
 }
 
 async fn home(State(state): State<AppState>, context: PageContext) -> Markup {

@@ -42,6 +42,13 @@ pub fn head(title: &str, side: &Side, description: Option<&str>) -> Markup {
             meta name="color-scheme" content="light";
             @if !side.listed { meta name="robots" content="noindex"; }
             title { (title) " · " (side.name) }
+            link rel="icon" href=(assets::url("icon.svg")) type="image/svg+xml";
+            // Residents can add the locator to their home screen.
+            @if side.listed {
+                link rel="manifest" href=(MANIFEST_PATH);
+                link rel="apple-touch-icon" href=(assets::url("icon-192.png"));
+                meta name="theme-color" content=(BRAND_COLOUR);
+            }
             // What a shared link's card shows (WeChat and others read the Open Graph tags).
             @if let Some(description) = description {
                 meta name="description" content=(description);
@@ -60,6 +67,11 @@ pub fn head(title: &str, side: &Side, description: Option<&str>) -> Markup {
         }
     }
 }
+
+/// Where the web app manifest is served (`routes::pages`).
+pub const MANIFEST_PATH: &str = "/manifest.webmanifest";
+/// The header's blue (app.css `--brand`), for the phone's title bar and the installed app.
+pub const BRAND_COLOUR: &str = "#0b4f9c";
 
 /// What the residents' pages say of themselves when a page has nothing more specific.
 const SITE_DESCRIPTION: &str = "查找黄岩区离您最近的公共法律服务点：步行、骑行或驾车15分钟内能否到达，电话与导航。公共法律服务热线 12348。";

@@ -11,4 +11,6 @@ pub mod point_page;
 pub mod sign;
 
 pub use coverage_page::coverage_page;
-pub use layout::{PageContext, Side, error_page, head, layout, layout_described};
+pub use layout::{
+    BRAND_COLOUR, MANIFEST_PATH, PageContext, Side, error_page, head, layout, layout_described,
+};

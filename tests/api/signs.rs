@@ -120,3 +120,32 @@ async fn a_point_page_describes_itself_for_shared_links() {
     let (_, login) = app.get_page("/admin/login").await;
     assert!(!login.contains("og:title"));
 }
+
+#[tokio::test]
+async fn the_locator_can_be_added_to_a_home_screen() {
+    let app = TestApp::new().await;
+    let (_, home) = app.get_page("/").await;
+    assert!(home.contains(r#"<link rel="manifest" href="/manifest.webmanifest">"#));
+    let (status, content_type, body) = app.get_raw("/manifest.webmanifest").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(content_type, "application/manifest+json");
+    let manifest: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(manifest["start_url"], "/");
+    assert_eq!(manifest["display"], "standalone");
+    // Every icon it names is served, as what it says it is.
+    for icon in manifest["icons"].as_array().unwrap() {
+        let (status, content_type, bytes) = app.get_raw(icon["src"].as_str().unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "{icon}");
+        assert_eq!(content_type, icon["type"].as_str().unwrap());
+        if content_type == "image/png" {
+            let info = png::Decoder::new(std::io::Cursor::new(bytes)).read_info().unwrap().info().clone();
+            assert_eq!(format!("{}x{}", info.width, info.height), icon["sizes"].as_str().unwrap());
+        }
+    }
+    let favicon = app.get_anonymous("/favicon.ico").await;
+    assert_eq!(favicon.status, StatusCode::PERMANENT_REDIRECT);
+    assert!(favicon.location.unwrap().starts_with("/static/icon."));
+    // Staff pages get the icon, not the install prompt.
+    let (_, login) = app.get_page("/admin/login").await;
+    assert!(login.contains(r#"rel="icon""#) && !login.contains("manifest"));
+}
