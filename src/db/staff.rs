@@ -4,7 +4,8 @@
 use super::Db;
 use super::account_events::write_event;
 use super::points::DbError;
-use crate::domain::account_event::{AccountAction, LOGIN_THROTTLE_ACTOR, beijing_clock};
+use crate::domain::account_event::{AccountAction, LOGIN_THROTTLE_ACTOR};
+use crate::domain::beijing::clock_of_unix;
 use crate::domain::staff::{Role, Staff, StaffUser, Username};
 
 struct UserRow {
@@ -394,7 +395,7 @@ async fn lock_in(
                 .await?;
         return Ok(existing.flatten());
     }
-    let detail = format!("{} 次登录失败，锁定至 {}（北京时间）", rule.max_failures, beijing_clock(until));
+    let detail = format!("{} 次登录失败，锁定至 {}（北京时间）", rule.max_failures, clock_of_unix(until));
     write_event(tx, LOGIN_THROTTLE_ACTOR, username, AccountAction::Locked, Some(&detail), Some(now_unix))
         .await?;
     Ok(Some(until))

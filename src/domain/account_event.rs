@@ -89,26 +89,9 @@ impl AccountEventFilter {
     }
 }
 
-/// The wall-clock time `HH:MM` in Beijing (UTC+8: China has kept one fixed offset, without
-/// daylight saving, since 1991) of a Unix time: when a lock ends, as staff read it.
-pub fn beijing_clock(unix_secs: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(unix_secs)
-        .map(|at| at.to_offset(super::beijing::OFFSET))
-        .ok()
-        .and_then(|at| at.format(time::macros::format_description!("[hour]:[minute]")).ok())
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn beijing_clock_is_eight_hours_ahead_of_utc() {
-        // 2026-11-29T23:05:00Z is 07:05 on the 30th in Beijing.
-        assert_eq!(beijing_clock(1_795_993_500), "07:05");
-        assert_eq!(beijing_clock(0), "08:00");
-    }
 
     #[test]
     fn only_rfc3339_times_with_an_offset_filter() {

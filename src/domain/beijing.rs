@@ -32,9 +32,25 @@ pub fn day_end_utc(date: Date) -> String {
     date.next_day().map_or_else(|| "9999-12-31T23:59:59Z".to_owned(), day_start_utc)
 }
 
+/// The wall-clock time `HH:MM` in Beijing of a Unix time: when a lock ends, as staff read it.
+pub fn clock_of_unix(unix_secs: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix_secs)
+        .map(|at| at.to_offset(OFFSET))
+        .ok()
+        .and_then(|at| at.format(time::macros::format_description!("[hour]:[minute]")).ok())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clock_of_unix_is_eight_hours_ahead_of_utc() {
+        // 2026-11-29T23:05:00Z is 07:05 on the 30th in Beijing.
+        assert_eq!(clock_of_unix(1_795_993_500), "07:05");
+        assert_eq!(clock_of_unix(0), "08:00");
+    }
 
     #[test]
     fn a_change_at_7_beijing_time_is_dated_that_day() {

@@ -2,7 +2,8 @@
 //! villages "773 m away" at the same spot) take one line of a list, so the places that are
 //! really near still make the list.
 
-use super::{Candidate, Trip, rate};
+use super::{Candidate, Trip, candidate, rate};
+use crate::domain::ServicePoint;
 use crate::locator::index::PointIndex;
 use crate::locator::travel::TravelModel;
 
@@ -48,6 +49,42 @@ pub fn nearest_grouped<'a>(
             return entries;
         }
         asked *= 2;
+    }
+}
+
+/// From a service point the resident picked: that point first (placeholders can share its spot
+/// with a dozen others, and the one picked must lead), then the nearest other lines, `limit` in
+/// all; the picked point leaves the group of its spot, so none of its neighbours reads as a
+/// second copy of it.
+pub fn nearest_grouped_from_point<'a>(
+    index: &'a PointIndex,
+    model: &TravelModel,
+    point: &'a ServicePoint,
+    trip: Trip,
+    limit: usize,
+) -> Vec<Entry<'a>> {
+    let itself = candidate(point, trip.origin.distance_m(point.record.location), model, trip);
+    let others = nearest_grouped(index, model, trip, limit + 1)
+        .into_iter()
+        .filter_map(|entry| without(entry, point))
+        .take(limit.saturating_sub(1));
+    std::iter::once(Entry::Point(itself)).chain(others).take(limit).collect()
+}
+
+/// `entry` without `point`; `None` if nothing is left.
+fn without<'a>(entry: Entry<'a>, point: &ServicePoint) -> Option<Entry<'a>> {
+    let is_picked = |candidate: &Candidate<'_>| candidate.point.record.code == point.record.code;
+    match entry {
+        Entry::Point(candidate) if is_picked(&candidate) => None,
+        Entry::EstimateGroup(mut members) => {
+            members.retain(|member| !is_picked(member));
+            match members.len() {
+                0 => None,
+                1 => Some(Entry::Point(members[0])),
+                _ => Some(Entry::EstimateGroup(members)),
+            }
+        }
+        entry => Some(entry),
     }
 }
 

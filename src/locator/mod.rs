@@ -44,28 +44,6 @@ pub fn nearest<'a>(
     rate(index.nearest(trip.origin, limit), model, trip)
 }
 
-/// From a service point: that point first (placeholders can share a spot with dozens of others,
-/// and the one picked must lead), then the nearest others, `limit` in all.
-pub fn nearest_to_point<'a>(
-    index: &'a PointIndex,
-    model: &TravelModel,
-    point: &'a ServicePoint,
-    trip: Trip,
-    limit: usize,
-) -> Vec<Candidate<'a>> {
-    let slot = index.slot(point.record.code.as_str()).unwrap_or_default();
-    let itself = Hit {
-        point,
-        slot: u32::try_from(slot).unwrap_or_default(),
-        distance_m: trip.origin.distance_m(point.record.location),
-    };
-    let others = index
-        .nearest(trip.origin, limit)
-        .into_iter()
-        .filter(|hit| hit.point.record.code != point.record.code);
-    rate(std::iter::once(itself).chain(others).take(limit).collect(), model, trip)
-}
-
 /// Every point within the trip's minutes, nearest first.
 pub fn reachable<'a>(index: &'a PointIndex, model: &TravelModel, trip: Trip) -> Vec<Candidate<'a>> {
     let candidates = rate(index.within(trip.origin, model.reach_m(trip.mode, trip.minutes)), model, trip);
@@ -74,15 +52,16 @@ pub fn reachable<'a>(index: &'a PointIndex, model: &TravelModel, trip: Trip) -> 
 }
 
 pub(crate) fn rate<'a>(hits: Vec<Hit<'a>>, model: &TravelModel, trip: Trip) -> Vec<Candidate<'a>> {
-    hits.into_iter()
-        .map(|hit| {
-            let estimate = model.estimate(trip.mode, hit.distance_m);
-            Candidate {
-                point: hit.point,
-                distance_m: hit.distance_m,
-                estimate,
-                within: estimate.travel_minutes <= trip.minutes,
-            }
-        })
-        .collect()
+    hits.into_iter().map(|hit| candidate(hit.point, hit.distance_m, model, trip)).collect()
+}
+
+/// `point`, `distance_m` from the trip's origin, with its travel estimate.
+pub(crate) fn candidate<'a>(
+    point: &'a ServicePoint,
+    distance_m: f64,
+    model: &TravelModel,
+    trip: Trip,
+) -> Candidate<'a> {
+    let estimate = model.estimate(trip.mode, distance_m);
+    Candidate { point, distance_m, estimate, within: estimate.travel_minutes <= trip.minutes }
 }

@@ -17,6 +17,10 @@ pub struct Plan<'a> {
     pub unchanged: usize,
     /// The active points before the import.
     pub active_before: usize,
+    /// Every town the import would change a point in: the file's town of each added or changed
+    /// point, the stored town of each changed or retired one (what a town-limited editor's
+    /// import is checked against).
+    pub towns_touched: std::collections::BTreeSet<&'a str>,
 }
 
 impl<'a> Plan<'a> {
@@ -26,14 +30,27 @@ impl<'a> Plan<'a> {
         let by_code: std::collections::HashMap<&str, &ServicePoint> =
             current.iter().map(|p| (p.record.code.as_str(), p)).collect();
         let active_before = current.iter().filter(|p| p.active).count();
-        let mut plan =
-            Plan { added: Vec::new(), changed: Vec::new(), retired: Vec::new(), unchanged: 0, active_before };
+        let mut plan = Plan {
+            added: Vec::new(),
+            changed: Vec::new(),
+            retired: Vec::new(),
+            unchanged: 0,
+            active_before,
+            towns_touched: Default::default(),
+        };
         for record in records {
             match by_code.get(record.code.as_str()) {
-                None => plan.added.push(record),
+                None => {
+                    plan.towns_touched.insert(&record.town_code);
+                    plan.added.push(record);
+                }
                 Some(point) => match differing_fields(point, record) {
                     fields if fields.is_empty() => plan.unchanged += 1,
-                    fields => plan.changed.push((record, fields)),
+                    fields => {
+                        plan.towns_touched
+                            .extend([record.town_code.as_str(), point.record.town_code.as_str()]);
+                        plan.changed.push((record, fields));
+                    }
                 },
             }
         }
@@ -41,6 +58,7 @@ impl<'a> Plan<'a> {
             let listed: std::collections::HashSet<&str> = records.iter().map(|r| r.code.as_str()).collect();
             plan.retired =
                 current.iter().filter(|p| p.active && !listed.contains(p.record.code.as_str())).collect();
+            plan.towns_touched.extend(plan.retired.iter().map(|p| p.record.town_code.as_str()));
         }
         plan
     }

@@ -16,10 +16,10 @@ use super::params::{OriginParams, local_path, parse_mode};
 use crate::app::AppState;
 use crate::domain::{PointCode, PointFilter, ServicePoint};
 use crate::error::AppError;
-use crate::locator::grouping::{self, Entry};
+use crate::locator::Trip;
+use crate::locator::grouping;
 use crate::locator::index::PointIndex;
 use crate::locator::travel::{CIRCLE_MINUTES, Mode};
-use crate::locator::{self, Candidate, Trip};
 use crate::views::locator_page::{self, Panel, Results, SearchForm};
 use crate::views::{PageContext, point_page};
 use crate::web::{assets, cookies};
@@ -199,16 +199,7 @@ fn answer<'a>(
 
     let trip = Trip { origin, mode, minutes: CIRCLE_MINUTES };
     let entries = match picked {
-        // The picked point leads; the others follow, estimates on one spot as one line (its
-        // own town centre's placeholders too, so none of them reads "0 米").
-        Some(point) => {
-            let others = grouping::nearest_grouped(index, &state.travel, trip, RESULTS_SHOWN + 1)
-                .into_iter()
-                .filter_map(|entry| without(entry, point))
-                .take(RESULTS_SHOWN - 1);
-            let itself = locator::nearest_to_point(index, &state.travel, point, trip, 1);
-            itself.into_iter().map(Entry::Point).chain(others).collect()
-        }
+        Some(point) => grouping::nearest_grouped_from_point(index, &state.travel, point, trip, RESULTS_SHOWN),
         None => grouping::nearest_grouped(index, &state.travel, trip, RESULTS_SHOWN),
     };
     Ok(Panel::Results(Results {
@@ -220,23 +211,6 @@ fn answer<'a>(
         picked_estimate: picked.filter(|point| point.record.location_quality.is_estimate()),
         entries,
     }))
-}
-
-/// `entry` without `point` (the picked one, listed first); `None` if nothing is left.
-fn without<'a>(entry: Entry<'a>, point: &ServicePoint) -> Option<Entry<'a>> {
-    let is_picked = |candidate: &Candidate<'_>| candidate.point.record.code == point.record.code;
-    match entry {
-        Entry::Point(candidate) if is_picked(&candidate) => None,
-        Entry::EstimateGroup(mut members) => {
-            members.retain(|member| !is_picked(member));
-            match members.len() {
-                0 => None,
-                1 => Some(Entry::Point(members[0])),
-                _ => Some(Entry::EstimateGroup(members)),
-            }
-        }
-        entry => Some(entry),
-    }
 }
 
 enum Picked<'a> {

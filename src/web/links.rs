@@ -10,10 +10,18 @@ use axum::http::{HeaderMap, Uri, header};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublicUrl(String);
 
+/// The longest `--public-url` (or request address) links are built on.
+const MAX_PUBLIC_URL_BYTES: usize = 200;
+
 impl PublicUrl {
     pub fn parse(text: &str) -> Result<Self, String> {
         let problem =
             |why: &str| format!("--public-url {text:?}: {why} (e.g. https://legalmap.example.gov.cn)");
+        // Short enough that every link on it fits a QR code a phone reads at a glance (a
+        // request's Host header comes through here too, so the bound is also a defence).
+        if text.len() > MAX_PUBLIC_URL_BYTES {
+            return Err(problem(&format!("longer than {MAX_PUBLIC_URL_BYTES} characters")));
+        }
         let uri: Uri = text.trim().parse().map_err(|_| problem("not a URL"))?;
         if !matches!(uri.scheme_str(), Some("http" | "https")) {
             return Err(problem("must start with http:// or https://"));

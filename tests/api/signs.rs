@@ -149,3 +149,15 @@ async fn the_locator_can_be_added_to_a_home_screen() {
     let (_, login) = app.get_page("/admin/login").await;
     assert!(login.contains(r#"rel="icon""#) && !login.contains("manifest"));
 }
+
+#[tokio::test]
+async fn a_huge_host_header_gets_a_qr_code_of_the_path_not_an_error() {
+    let app = TestApp::new().await;
+    let host = format!("{}.example", "a".repeat(3000));
+    let request =
+        Request::get("/points/331003001001/qr.png").header("host", host).body(Body::empty()).unwrap();
+    let response = app.send(request).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(decode_qr_png(&body), "/points/331003001001");
+}

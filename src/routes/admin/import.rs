@@ -57,20 +57,10 @@ fn fingerprint(points: &[ServicePoint]) -> String {
     hex(&hasher.finalize())
 }
 
-/// The first town the plan would change a point in that `staff` may not change, checked on
-/// the file's towns and, for a changed point, the town it is in now: a town-limited editor
-/// imports only their towns' points.
-fn town_outside_limits<'a>(staff: &Staff, plan: &Plan<'a>, current: &'a [ServicePoint]) -> Option<&'a str> {
-    let stored_town = |code: &str| {
-        current.iter().find(|p| p.record.code.as_str() == code).map(|p| p.record.town_code.as_str())
-    };
-    plan.added
-        .iter()
-        .map(|record| record.town_code.as_str())
-        .chain(plan.changed.iter().flat_map(|(record, _)| {
-            std::iter::once(record.town_code.as_str()).chain(stored_town(record.code.as_str()))
-        }))
-        .find(|town| !staff.may_edit_town(town))
+/// The first town the plan would change a point in that `staff` may not change: a
+/// town-limited editor imports only their towns' points.
+fn town_outside_limits<'a>(staff: &Staff, plan: &Plan<'a>) -> Option<&'a str> {
+    plan.towns_touched.iter().copied().find(|town| !staff.may_edit_town(town))
 }
 
 /// A file being imported, as the dry run read it and the confirmation posts it back.
@@ -91,7 +81,7 @@ async fn preview(
     let rows = csv_file::read_rows(&upload.text);
     let current = state.db.all_points().await?;
     let plan = Plan::new(&current, &rows.records, upload.retire_missing);
-    let outside = town_outside_limits(staff, &plan, &current).and_then(|town| staff.check_town(town).err());
+    let outside = town_outside_limits(staff, &plan).and_then(|town| staff.check_town(town).err());
     let notice =
         outside.as_deref().map(|why| format!("这个文件不能由您导入：{why}")).or(notice.map(str::to_owned));
     let notice = notice.as_deref();
@@ -147,7 +137,7 @@ pub async fn apply(
         return preview(&state, &staff, &upload, Some(notice)).await;
     }
     let plan = Plan::new(&current, &records, retire_missing);
-    if let Some(town) = town_outside_limits(&staff, &plan, &current) {
+    if let Some(town) = town_outside_limits(&staff, &plan) {
         require_town(&staff, town)?;
     }
     if plan.retires_many() && form.confirm_retire.as_deref() != Some(plan.retired.len().to_string().as_str())

@@ -17,7 +17,7 @@ use super::session::{CsrfForm, login_target, now_unix};
 use crate::app::AppState;
 use crate::db::staff::ACCOUNT_LOCK;
 use crate::domain::PointCode;
-use crate::domain::account_event::beijing_clock;
+use crate::domain::beijing::clock_of_unix;
 use crate::error::PageError;
 use crate::points::form::PointForm;
 use crate::routes::params::local_path;
@@ -192,7 +192,7 @@ fn locked_message(until_unix: i64) -> String {
     format!(
         "登录失败次数过多，账号已锁定 {} 分钟，至 {}（北京时间）自动解锁。如忘记密码，请联系管理员重置密码或解除锁定。",
         ACCOUNT_LOCK.lock_secs / 60,
-        beijing_clock(until_unix)
+        clock_of_unix(until_unix)
     )
 }
 

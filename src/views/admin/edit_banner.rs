@@ -109,7 +109,7 @@ fn conflict_banner(conflict: &ConflictView<'_>) -> Markup {
                             th scope="row" { (field.label_zh()) }
                             td.theirs {
                                 (format::field_value(&field.value_of(theirs)))
-                                @if let Some(entry) = entry { br; small { (entry.changed_by) " 于 " (entry.changed_at) " 修改" } }
+                                @if let Some(entry) = entry { br; small { (entry.changed_by) " 于 " (format::date_time(&entry.changed_at)) " 修改" } }
                             }
                             td.yours { (format::field_value(&field.value_of(yours))) }
                         }

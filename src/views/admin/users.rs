@@ -4,7 +4,7 @@
 use maud::{Markup, html};
 
 use super::{csrf_field, layout};
-use crate::domain::account_event::beijing_clock;
+use crate::domain::beijing::clock_of_unix;
 use crate::domain::staff::{NewPassword, Role, Staff, StaffUser};
 use crate::views::format;
 
@@ -44,7 +44,7 @@ pub fn users_page(view: &UsersView<'_>) -> Markup {
                                 td data-label="角色" { (format::role(user.role)) }
                                 td data-label="状态" {
                                     @if user.disabled { "已停用" } @else { "正常" }
-                                    @if let Some(until) = user.locked_until_unix { br; span.locked { "已锁定，至 " (beijing_clock(until)) " 解锁" } }
+                                    @if let Some(until) = user.locked_until_unix { br; span.locked { "已锁定，至 " (clock_of_unix(until)) " 解锁" } }
                                 }
                                 td data-label="可修改的镇街" {
                                     @if user.role == Role::Admin { "全部（管理员）" }
