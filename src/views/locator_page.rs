@@ -1,5 +1,5 @@
 //! The residents' page: search, "use my location", the results list, then the map.
-//! The list comes before the map in reading order; the map is an enhancement drawn by app.js.
+//! The list comes before the map in reading order; the map is an enhancement drawn by map.js.
 
 use maud::{Markup, html};
 
@@ -55,6 +55,23 @@ pub struct Results<'a> {
 
 /// The full page.
 pub fn page(context: &PageContext, form: &SearchForm, panel: &Panel<'_>, tiles: &TileSource) -> Markup {
+    render(context, form, panel, tiles, false)
+}
+
+/// The home page: the shell the service worker saves. Its results panel is marked, so that
+/// app.js, finding it under another address (served offline for a results or point page),
+/// answers that address from the saved points.
+pub fn home_page(context: &PageContext, panel: &Panel<'_>, tiles: &TileSource) -> Markup {
+    render(context, &SearchForm::default(), panel, tiles, true)
+}
+
+fn render(
+    context: &PageContext,
+    form: &SearchForm,
+    panel: &Panel<'_>,
+    tiles: &TileSource,
+    home: bool,
+) -> Markup {
     let title = match panel {
         Panel::Results(results) => format!("离{}最近的服务点", results.origin_label),
         _ => "查找最近的公共法律服务点".to_owned(),
@@ -65,7 +82,7 @@ pub fn page(context: &PageContext, form: &SearchForm, panel: &Panel<'_>, tiles: 
         html! {
             h1 { "查找最近的公共法律服务点" }
             (search_form(form))
-            section #results aria-live="polite" aria-labelledby="results-heading" { (panel_markup(panel)) }
+            section #results aria-live="polite" aria-labelledby="results-heading" data-home[home] { (panel_markup(panel)) }
             (map_region(tiles, None))
         },
     )
@@ -294,7 +311,7 @@ fn group_item(members: &[Candidate<'_>], trip: Trip, from_town_centre: bool) -> 
 }
 
 /// The map container: fixed height (no jump when it loads), described for screen readers,
-/// configured for app.js by data attributes. `focus` centres it on one point.
+/// configured for map.js by data attributes. `focus` centres it on one point.
 pub fn map_region(tiles: &TileSource, focus: Option<(&str, LonLat)>) -> Markup {
     html! {
         section.map-region aria-label="服务点地图" {

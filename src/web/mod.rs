@@ -15,5 +15,7 @@ pub mod hex;
 pub mod links;
 /// The pages' map: tile source and district outline in the tiles' datum.
 pub mod map;
+/// The residents' service worker (offline use after one visit).
+pub mod service_worker;
 /// How much staff may upload.
 pub mod upload;

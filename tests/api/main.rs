@@ -11,6 +11,7 @@ mod import;
 mod import_review;
 mod import_undo;
 mod nearest;
+mod offline;
 mod openapi;
 mod pages;
 mod points;
