@@ -34,7 +34,7 @@ impl PointCode {
         if trimmed.len() == 12 && trimmed.bytes().all(|b| b.is_ascii_digit()) {
             Ok(Self(trimmed.to_owned()))
         } else {
-            Err(format!("code {raw:?} is not a 12-digit NBS village code"))
+            Err(format!("code {} is not a 12-digit NBS village code", super::quote::quote(raw)))
         }
     }
 
@@ -81,9 +81,9 @@ macro_rules! named_enum {
                 match raw.trim() {
                     $($text => Ok($name::$variant),)+
                     other => Err(format!(
-                        "unknown {} {:?}: expected one of {}",
+                        "unknown {} {}: expected one of {}",
                         $label,
-                        other,
+                        $crate::domain::quote::quote(other),
                         [$($text),+].join(", ")
                     )),
                 }

@@ -5,6 +5,8 @@
 pub mod assets;
 /// Passwords, session and CSRF tokens.
 pub mod auth;
+/// Large answers made once per data version: plain and gzipped bytes under an ETag.
+pub mod cached_body;
 /// The site's cookies: names and attributes.
 pub mod cookies;
 /// GeoJSON out: the points and the coverage gaps.

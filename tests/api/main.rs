@@ -1,7 +1,9 @@
 //! The API against the real router and a real SQLite database loaded with the bundled data.
 
 mod account_locks;
+mod caching;
 mod campaign;
+mod connections;
 mod coverage;
 mod edit_safety;
 mod error_shapes;
