@@ -12,6 +12,7 @@ mod import_review;
 mod import_undo;
 mod nearest;
 mod openapi;
+mod opening_hours;
 mod pages;
 mod points;
 mod server;
