@@ -170,7 +170,7 @@ async fn an_on_site_fix_is_saved_with_its_accuracy_and_a_poor_one_needs_a_reason
     assert_eq!(json["properties"]["accuracy_m"], 120.0, "{json}");
     let csv = app.get_as(&session, "/admin/export.csv").await.body;
     let row = csv.lines().find(|line| line.starts_with(ESTIMATE)).unwrap();
-    assert!(row.ends_with(&format!(",120,{}", point.record.location_fixed_at.as_deref().unwrap())), "{row}");
+    assert!(row.ends_with(&format!(",120,{},", point.record.location_fixed_at.as_deref().unwrap())), "{row}");
 
     // A good fix needs no reason; the staff page shows its accuracy, the public page says so.
     let mut good = open(&app, &session, &uri).await;
