@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::extract::{ApiQuery, PagePath};
 use super::params::{OriginParams, local_path, parse_mode};
 use crate::app::AppState;
-use crate::domain::{Datum, PointCode, PointFilter, ServicePoint};
+use crate::domain::{Datum, PointCode, PointFilter, ServicePoint, beijing};
 use crate::error::AppError;
 use crate::locator::Trip;
 use crate::locator::grouping;
@@ -222,6 +222,7 @@ fn answer<'a>(
         origin_in_district: state.district.contains(origin),
         picked_estimate: picked.filter(|point| point.record.location_quality.is_estimate()),
         entries,
+        now: beijing::now(),
     }))
 }
 
@@ -264,7 +265,7 @@ async fn point_page(
     match PointCode::parse(&code).ok().and_then(|code| index.get(code.as_str())) {
         Some(point) => {
             let on_map = state.map.to_display(point.record.location);
-            point_page::page(&context, point, on_map, &state.map.tiles).into_response()
+            point_page::page(&context, point, on_map, &state.map.tiles, beijing::now()).into_response()
         }
         None => AppError::not_found("没有找到这个服务点，它可能已经撤销或合并。请返回首页查找。").into_page(),
     }

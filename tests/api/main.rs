@@ -15,6 +15,7 @@ mod import_undo;
 mod nearest;
 mod offline;
 mod openapi;
+mod opening_hours;
 mod pages;
 mod points;
 mod server;

@@ -79,7 +79,7 @@ fn nbs_2021_update(current_csv: &str) -> String {
     for line in nbs2021.lines().skip(1).filter(|line| line.contains(",no,")) {
         let fields: Vec<&str> = line.split(',').collect();
         lines.push(format!(
-            "{},{},{},{},community,,,,121.250761,28.667714,gcj02,town_centre,NBS 2021 list (tests/fixtures/villages-nbs2021.csv); location: ESTIMATE (town centre),urban,,",
+            "{},{},{},{},community,,,,121.250761,28.667714,gcj02,town_centre,NBS 2021 list (tests/fixtures/villages-nbs2021.csv); location: ESTIMATE (town centre),urban,,,",
             fields[0], fields[1], fields[2], fields[3]
         ));
     }
@@ -130,9 +130,9 @@ async fn a_file_with_bad_rows_lists_them_and_cannot_be_applied() {
     let app = TestApp::new().await;
     let session = app.staff("chen", Role::Editor).await;
     let mut csv = export(&app, &session).await;
-    csv.push_str("331003001999,,331003001,东城街道,community,,,,121.26,28.64,wgs84,geocoded,test,urban,,\n");
+    csv.push_str("331003001999,,331003001,东城街道,community,,,,121.26,28.64,wgs84,geocoded,test,urban,,,\n");
     csv.push_str(
-        "331003001998,某社区,331003001,东城街道,community,,,,2.35,48.85,wgs84,geocoded,test,urban,,\n",
+        "331003001998,某社区,331003001,东城街道,community,,,,2.35,48.85,wgs84,geocoded,test,urban,,,\n",
     );
     let reply = upload(&app, &session, csv.as_bytes(), false).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
