@@ -22,8 +22,10 @@ use crate::locator::district::DistrictBoundary;
 use crate::locator::index::PointIndex;
 use crate::locator::travel::TravelModel;
 use crate::routes;
+use crate::web::client_address::TrustedProxies;
 use crate::web::links::PublicUrl;
 use crate::web::map::{MapSettings, TileSource};
+use crate::web::throttle::{ReportThrottle, ThrottleLimits};
 
 /// What every handler may use: one `Arc`, so a clone (axum makes a few per request) is one
 /// atomic increment, not one per field.
@@ -57,6 +59,10 @@ pub struct SharedState {
     pub public_url: Option<PublicUrl>,
     /// The district boundary, for "is this origin in Huangyan" on every answer.
     pub district: DistrictBoundary,
+    /// `--trusted-proxy`: whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: TrustedProxies,
+    /// How many correction reports each client address may still send.
+    pub report_throttle: ReportThrottle,
 }
 
 impl AppState {
@@ -76,6 +82,8 @@ impl AppState {
             coverage: Arc::new(CoverageCache::new(grid, settings.travel)),
             public_url: settings.public_url,
             district,
+            trusted_proxies: settings.trusted_proxies,
+            report_throttle: ReportThrottle::new(settings.report_limits),
         })))
     }
 
@@ -155,6 +163,10 @@ pub struct Settings {
     pub coverage_cell_m: f64,
     /// `--public-url`, for links that leave the screen (QR codes on printed sheets).
     pub public_url: Option<PublicUrl>,
+    /// `--trusted-proxy`.
+    pub trusted_proxies: TrustedProxies,
+    /// How many correction reports a client address, and everyone, may send.
+    pub report_limits: ThrottleLimits,
 }
 
 impl Default for Settings {
@@ -165,6 +177,8 @@ impl Default for Settings {
             staff: StaffSettings::default(),
             coverage_cell_m: DEFAULT_CELL_M,
             public_url: None,
+            trusted_proxies: TrustedProxies::default(),
+            report_limits: ThrottleLimits::REPORTS,
         }
     }
 }
@@ -174,6 +188,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .merge(routes::pages::router())
+        .merge(routes::reports::router())
         .merge(routes::signs::router())
         .nest("/admin", routes::admin::router())
         .route("/static/{*path}", get(routes::static_files::static_file))
@@ -209,7 +224,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    // The peer address feeds login throttling.
+    // The peer address feeds the per-address throttles (see `web::client_address`).
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

@@ -13,6 +13,7 @@ pub mod paging;
 pub mod paste;
 pub mod point;
 pub mod point_filter;
+pub mod report;
 pub mod staff;
 
 /// The national public legal service hotline (公共法律服务热线), answered around the clock.

@@ -1,10 +1,13 @@
 //! What the web layer needs besides its handlers (`routes`) and views: the static files, staff
-//! authentication and its cookies, the pages' map settings and the upload limits.
+//! authentication and its cookies, the client's address behind a proxy, the pages' map settings, the
+//! report throttle and the upload limits.
 
 /// Static files, compiled in and served under content-hashed names.
 pub mod assets;
 /// Passwords, session and CSRF tokens.
 pub mod auth;
+/// The client's address for per-address throttles, through trusted reverse proxies.
+pub mod client_address;
 /// The site's cookies: names and attributes.
 pub mod cookies;
 /// GeoJSON out: the points and the coverage gaps.
@@ -15,5 +18,7 @@ pub mod hex;
 pub mod links;
 /// The pages' map: tile source and district outline in the tiles' datum.
 pub mod map;
+/// How often residents may send correction reports (in memory, addresses hashed).
+pub mod throttle;
 /// How much staff may upload.
 pub mod upload;

@@ -14,6 +14,7 @@ mod nearest;
 mod openapi;
 mod pages;
 mod points;
+mod reports;
 mod server;
 mod signs;
 mod staff_access;
