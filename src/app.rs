@@ -24,8 +24,10 @@ use crate::locator::index::PointIndex;
 use crate::locator::travel::TravelModel;
 use crate::routes;
 use crate::server::ConnectionLimits;
+use crate::web::client_address::TrustedProxies;
 use crate::web::links::PublicUrl;
 use crate::web::map::{MapSettings, TileSource};
+use crate::web::throttle::{ReportThrottle, ThrottleLimits};
 
 /// What every handler may use: one `Arc`, so a clone (axum makes a few per request) is one
 /// atomic increment, not one per field.
@@ -59,6 +61,10 @@ pub struct SharedState {
     pub public_url: Option<PublicUrl>,
     /// The district boundary, for "is this origin in Huangyan" on every answer.
     pub district: DistrictBoundary,
+    /// `--trusted-proxy`: whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: TrustedProxies,
+    /// How many correction reports each client address may still send.
+    pub report_throttle: ReportThrottle,
 }
 
 impl AppState {
@@ -78,6 +84,8 @@ impl AppState {
             coverage: Arc::new(CoverageCache::new(grid, settings.travel)),
             public_url: settings.public_url,
             district,
+            trusted_proxies: settings.trusted_proxies,
+            report_throttle: ReportThrottle::new(settings.report_limits),
         })))
     }
 
@@ -157,6 +165,10 @@ pub struct Settings {
     pub coverage_cell_m: f64,
     /// `--public-url`, for links that leave the screen (QR codes on printed sheets).
     pub public_url: Option<PublicUrl>,
+    /// `--trusted-proxy`.
+    pub trusted_proxies: TrustedProxies,
+    /// How many correction reports a client address, and everyone, may send.
+    pub report_limits: ThrottleLimits,
 }
 
 impl Default for Settings {
@@ -167,6 +179,8 @@ impl Default for Settings {
             staff: StaffSettings::default(),
             coverage_cell_m: DEFAULT_CELL_M,
             public_url: None,
+            trusted_proxies: TrustedProxies::default(),
+            report_limits: ThrottleLimits::REPORTS,
         }
     }
 }
@@ -176,6 +190,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .merge(routes::pages::router())
+        .merge(routes::reports::router())
         .merge(routes::signs::router())
         .nest("/admin", routes::admin::router())
         .route("/static/{*path}", get(routes::static_files::static_file))

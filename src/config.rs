@@ -1,6 +1,7 @@
 //! The command line: one typed configuration, parsed once in `main` and passed down.
 //! Every option also reads an environment variable.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -168,6 +169,25 @@ pub struct ServeArgs {
     pub public_url: Option<String>,
     #[command(flatten)]
     pub connections: ConnectionArgs,
+    /// A reverse proxy in front of legalmap (an IP address; repeat the option for several, or
+    /// separate them with commas in the environment variable). Only for requests whose TCP peer
+    /// is one of these is the client's address taken from X-Forwarded-For, for the per-address
+    /// limits on failed logins and residents' reports.
+    #[arg(
+        long = "trusted-proxy",
+        value_name = "ADDR",
+        env = "LEGALMAP_TRUSTED_PROXY",
+        value_delimiter = ',',
+        value_parser = parse_proxy_address
+    )]
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+/// A `--trusted-proxy` address: an IPv4 or IPv6 address (spaces around it allowed).
+fn parse_proxy_address(raw: &str) -> Result<IpAddr, String> {
+    raw.trim().parse().map_err(|_| {
+        format!("--trusted-proxy takes the proxy's IP address, such as 127.0.0.1 or ::1 (no port, no range), got {raw:?}")
+    })
 }
 
 /// Checks a coverage cell size.
@@ -335,6 +355,33 @@ impl ConnectionArgs {
                 .max_connections
                 .and_then(|max| usize::try_from(max).ok())
                 .unwrap_or_else(default_max_connections),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serve_args(args: &[&str]) -> Result<ServeArgs, clap::Error> {
+        let cli = Cli::try_parse_from(std::iter::once("legalmap").chain(args.iter().copied()))?;
+        match cli.into_command() {
+            Command::Serve(args) => Ok(args),
+            _ => unreachable!("no subcommand named"),
+        }
+    }
+
+    #[test]
+    fn trusted_proxies_repeat_or_come_comma_separated() {
+        let none = serve_args(&[]).unwrap();
+        assert!(none.trusted_proxies.is_empty());
+        let args = serve_args(&["--trusted-proxy", "10.0.0.1", "--trusted-proxy", "::1, 10.0.0.2"]).unwrap();
+        let expected: Vec<IpAddr> =
+            ["10.0.0.1", "::1", "10.0.0.2"].iter().map(|a| a.parse().unwrap()).collect();
+        assert_eq!(args.trusted_proxies, expected);
+        for bad in ["10.0.0.0/8", "proxy.local", "127.0.0.1:8080"] {
+            let error = serve_args(&["--trusted-proxy", bad]).unwrap_err().to_string();
+            assert!(error.contains("takes the proxy's IP address"), "{bad}: {error}");
         }
     }
 }

@@ -183,6 +183,67 @@
     });
   }
 
+  // ---- correction report: "我现在就在正确的位置" -------------------------------------------
+  // The location is asked for only when the resident presses the button, and sent only while
+  // the page says it is attached; "移除位置" empties the fields again.
+
+  var reportLocation = document.getElementById('report-location');
+  if (reportLocation && 'geolocation' in navigator) {
+    var reportForm = reportLocation.closest('form');
+    var attachButton = document.getElementById('attach-location');
+    var removeButton = document.getElementById('remove-location');
+    var locationStatus = document.getElementById('location-status');
+    var locationFields = ['lat', 'lon', 'accuracy_m'].map(function (name) {
+      return reportForm.querySelector('input[name=' + name + ']');
+    });
+    reportLocation.hidden = false;
+
+    var setLocation = function (values, message, isProblem) {
+      locationFields.forEach(function (field, i) { field.value = values ? values[i] : ''; });
+      removeButton.hidden = !values;
+      locationStatus.textContent = message;
+      locationStatus.className = isProblem ? 'problem' : (values ? 'attached' : '');
+    };
+
+    attachButton.addEventListener('click', function () {
+      if (!window.isSecureContext) {
+        // Browsers refuse geolocation over plain HTTP: not the resident's doing.
+        setLocation(null, '获取位置需要安全连接（HTTPS），本网址暂不支持。您可以在说明中写明正确的位置。', true);
+        return;
+      }
+      attachButton.disabled = true;
+      attachButton.setAttribute('aria-busy', 'true');
+      setLocation(null, '正在获取您的位置……', false);
+      navigator.geolocation.getCurrentPosition(function (position) {
+        attachButton.disabled = false;
+        attachButton.removeAttribute('aria-busy');
+        var accuracy = Math.round(position.coords.accuracy);
+        setLocation([position.coords.latitude.toFixed(6), position.coords.longitude.toFixed(6), String(accuracy)],
+          '已附上您当前的位置（精度约 ' + accuracy + ' 米），发送时一并提交。', false);
+        // A location is most likely about the location.
+        var kind = reportForm.querySelector('input[name=kind]:checked');
+        var locationKind = reportForm.querySelector('input[name=kind][value=location]');
+        if (!kind && locationKind) { locationKind.checked = true; }
+      }, function (error) {
+        attachButton.disabled = false;
+        attachButton.removeAttribute('aria-busy');
+        var why = error.code === 1 ? '没有获得定位权限（可在浏览器设置中允许本网站获取位置）'
+          : error.code === 3 ? '获取位置超时' : '暂时无法获取您的位置';
+        setLocation(null, why + '。您也可以不附位置，在说明中写明正确的位置。', true);
+      }, { enableHighAccuracy: true, timeout: 20000, maximumAge: 0 });
+    });
+
+    removeButton.addEventListener('click', function () {
+      setLocation(null, '已移除位置，发送时不会附带位置。', false);
+      attachButton.focus();
+    });
+  }
+
+  // A page that asks for attention (the report's problems or thanks) gets the focus, also where
+  // the browser ignores `autofocus` on a heading.
+  var focusTarget = document.querySelector('[data-focus-on-load]');
+  if (focusTarget && document.activeElement !== focusTarget) { focusTarget.focus(); }
+
   // ---- offline -----------------------------------------------------------------------------
 
   // After the page has loaded (so it never competes with the first answer), the service

@@ -12,7 +12,9 @@ use crate::db::Db;
 use crate::db::point_writes::Change;
 use crate::points::import_plan::Plan;
 use crate::points::{csv_file, seed, synth};
+use crate::web::client_address::TrustedProxies;
 use crate::web::links::PublicUrl;
+use crate::web::throttle::ThrottleLimits;
 use crate::web::upload::decode_csv;
 
 mod campaign;
@@ -43,7 +45,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .map(PublicUrl::parse)
             .transpose()
             .map_err(anyhow::Error::msg)?,
+        trusted_proxies: TrustedProxies::new(args.trusted_proxies.iter().copied()),
+        report_limits: ThrottleLimits::REPORTS,
     };
+    if !settings.trusted_proxies.is_empty() {
+        tracing::info!(proxies = ?args.trusted_proxies, "client addresses from X-Forwarded-For of trusted proxies");
+    }
     let db = Db::connect(&args.database.database_url).await?;
     if let Some(loaded) = seed::seed_if_empty(&db).await? {
         tracing::info!(added = loaded.added, "empty database: loaded the bundled data/points.csv");

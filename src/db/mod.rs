@@ -8,6 +8,7 @@ pub mod import_undo;
 pub mod places;
 pub mod point_writes;
 pub mod points;
+pub mod reports;
 pub mod staff;
 pub mod user_towns;
 

@@ -15,6 +15,7 @@ pub mod paste;
 pub mod point;
 pub mod point_filter;
 pub mod quote;
+pub mod report;
 pub mod staff;
 
 /// The national public legal service hotline (公共法律服务热线), answered around the clock.

@@ -98,6 +98,12 @@ impl Staff {
             || self.towns.iter().any(|town| town == town_code)
     }
 
+    /// The towns this staff member's lists are limited to (what [`Self::may_edit_town`] lets
+    /// through); `None`: every town.
+    pub fn town_limit(&self) -> Option<&[String]> {
+        (self.user.role != Role::Admin && !self.towns.is_empty()).then_some(self.towns.as_slice())
+    }
+
     /// Refuses (as the message staff read) a change to a point in `town_code` outside this
     /// staff member's towns.
     pub fn check_town(&self, town_code: &str) -> Result<(), String> {
@@ -146,6 +152,9 @@ mod tests {
         assert!(!clerk.may_edit_town("331003001"));
         assert!(clerk.check_town("331003001").unwrap_err().contains("331003107"));
         assert!(staff(Role::Admin, &["331003107"]).may_edit_town("331003001"));
+        assert_eq!(clerk.town_limit(), Some(&["331003107".to_owned()][..]));
+        assert_eq!(staff(Role::Admin, &["331003107"]).town_limit(), None);
+        assert_eq!(staff(Role::Editor, &[]).town_limit(), None);
         assert!(parse_town_code("331003107").is_ok());
         assert!(parse_town_code("33100310").is_err() && parse_town_code("33100310x").is_err());
     }

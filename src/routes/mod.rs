@@ -7,5 +7,6 @@ pub mod extract;
 pub mod openapi;
 pub mod pages;
 pub mod params;
+pub mod reports;
 pub mod signs;
 pub mod static_files;

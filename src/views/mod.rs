@@ -9,6 +9,7 @@ mod layout;
 pub mod locator_page;
 pub mod navigation;
 pub mod point_page;
+pub mod report_page;
 pub mod sign;
 
 pub use coverage_page::coverage_page;

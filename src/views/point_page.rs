@@ -100,6 +100,7 @@ pub fn page(
                     }
                 }
                 p { a.button href={ "/nearest?code=" (record.code) } { "查看附近其他服务点" } }
+                p { a.button href={ "/points/" (record.code) "/report" } { "位置不对？告诉我们" } }
             }
             (map_region(tiles, Some((record.code.as_str(), on_map))))
         },

@@ -18,6 +18,7 @@ mod openapi;
 mod opening_hours;
 mod pages;
 mod points;
+mod reports;
 mod server;
 mod signs;
 mod staff_access;

@@ -21,6 +21,7 @@ const PAGES = [
   ['users', '/admin/users'],
   ['import', '/admin/import'],
   ['campaign', '/admin/campaign'],
+  ['reports', '/admin/reports'],
   ['not-found', '/admin/points/999999999999'],
 ];
 

@@ -1,12 +1,11 @@
 //! `/admin/login` and `/admin/logout`. Failed logins are throttled per account and per client
-//! address; the login form carries its own CSRF token in a cookie (there is no session yet).
-
-use std::net::SocketAddr;
+//! address ([`ClientAddress`]: behind a trusted proxy, the address it forwarded for); the login
+//! form carries its own CSRF token in a cookie (there is no session yet).
 
 use axum::Form;
 use axum::body::Bytes;
-use axum::extract::rejection::{ExtensionRejection, QueryRejection};
-use axum::extract::{ConnectInfo, FromRequest, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{FromRequest, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
@@ -22,6 +21,7 @@ use crate::error::PageError;
 use crate::points::form::PointForm;
 use crate::routes::params::local_path;
 use crate::views::admin;
+use crate::web::client_address::ClientAddress;
 use crate::web::{auth, cookies};
 
 /// Failed logins per client address within the lock rule's window (several staff may share an
@@ -114,7 +114,7 @@ impl LoginForm {
 
 pub async fn log_in(
     State(state): State<AppState>,
-    connect_info: Result<ConnectInfo<SocketAddr>, ExtensionRejection>,
+    client: ClientAddress,
     jar: CookieJar,
     body: Bytes,
 ) -> Result<Response, PageError> {
@@ -135,8 +135,8 @@ pub async fn log_in(
     // Names longer than any account's are cut, so a huge field cannot bloat the throttle table.
     let username: String = form.username.as_deref().unwrap_or("").trim().chars().take(64).collect();
     let password = form.password.clone().unwrap_or_default();
-    let address =
-        connect_info.map_or_else(|_| "unknown".to_owned(), |ConnectInfo(addr)| addr.ip().to_string());
+    // Behind a trusted proxy, the address it forwarded for (see `web::client_address`).
+    let address = client.to_string();
     let now = now_unix();
 
     let attempts = state.db.record_login_attempt(&username, &address, now, ACCOUNT_LOCK).await?;

@@ -1,4 +1,5 @@
-//! The staff side under `/admin`: login, points, history, accounts, bulk import and export.
+//! The staff side under `/admin`: login, points, history, accounts, bulk import and export,
+//! residents' correction reports.
 //!
 //! Every handler here takes a [`Staff`] (a live session; no session: redirected to the login
 //! page) or, for state-changing requests, a [`CsrfForm`] (a live session *and* that session's
@@ -12,6 +13,7 @@ mod imports;
 mod login;
 mod point_save;
 mod points;
+mod reports;
 mod session;
 mod signs;
 mod upload;
@@ -76,6 +78,8 @@ pub fn router() -> Router<AppState> {
         .route("/campaign.json", get(campaign::campaign_json))
         .route("/campaign/{town}/sheet", get(campaign::field_sheet))
         .route("/signs", get(signs::town_signs))
+        .route("/reports", get(reports::reports_page))
+        .route("/reports/{id}/close", post(reports::close_report))
         .route("/coverage", get(coverage::coverage_page))
         .route("/coverage/cells.png", get(coverage::cells_png))
         .route("/coverage/places", post(coverage::upload_places).layer(upload::body_limit()))

@@ -38,7 +38,7 @@ fn is_staff_page(path: &str) -> bool {
     let code = |s: &str| PointCode::parse(s).is_ok() && s.len() == 12;
     match segments.as_slice() {
         [] => true,
-        ["points" | "users" | "import" | "campaign" | "campaign.json" | "coverage"] => true,
+        ["points" | "users" | "import" | "campaign" | "campaign.json" | "coverage" | "reports"] => true,
         ["export.csv" | "export.geojson"] => true,
         ["coverage", "cells.png"] | ["points", "new"] => true,
         ["points", c] | ["points", c, "history"] => code(c),

@@ -1,5 +1,5 @@
 //! The staff pages (in Chinese, like the public ones): layout, login, points, history,
-//! accounts, import.
+//! accounts, import, residents' correction reports.
 
 mod campaign;
 mod changes;
@@ -11,6 +11,7 @@ mod hours_fields;
 mod import;
 mod imports;
 mod points;
+mod reports;
 mod users;
 
 use axum::http::StatusCode;
@@ -24,6 +25,7 @@ pub use field_sheet::{FieldSheet, field_sheet};
 pub use import::{ImportPreview, import_done_page, import_page, import_result_page};
 pub use imports::{imports_page, undo_done_page, undo_import_button};
 pub use points::{history_page, points_page};
+pub use reports::{ReportsView, reports_page};
 pub use users::{UsersView, users_page};
 
 use crate::domain::staff::{Role, Staff};
@@ -54,6 +56,7 @@ pub fn layout(title: &str, staff: Option<&Staff>, body: Markup) -> Markup {
                             a href="/admin/coverage" { "覆盖分析" }
                             a href="/admin/campaign" { "实地核实" }
                             a href="/admin/changes" { "修改记录" }
+                            a href="/admin/reports" { "居民纠错" }
                             @if staff.user.role == Role::Admin { a href="/admin/users" { "账号" } }
                             a href="/" { "公众页面" }
                             form method="post" action="/admin/logout" {
