@@ -168,3 +168,48 @@ fn healthz_answers_with_2000_idle_and_half_sent_connections_under_a_1024_descrip
     let exit = child.wait().unwrap();
     assert!(exit.success(), "exit status {exit}");
 }
+
+#[tokio::test]
+async fn at_the_cap_with_every_connection_busy_a_new_one_is_refused_at_once() {
+    let slow = axum::Router::new().route(
+        "/slow",
+        axum::routing::get(|| async {
+            tokio::time::sleep(Duration::from_secs(3)).await;
+            "done"
+        }),
+    );
+    let limits = ConnectionLimits {
+        header_read_timeout: Duration::from_secs(60),
+        idle_timeout: Duration::from_secs(60),
+        max_connections: 4,
+    };
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(legalmap::server::serve(listener, slow, limits, async {
+        stopped.await.ok();
+    }));
+    tokio::task::spawn_blocking(move || {
+        let busy: Vec<TcpStream> = (0..4)
+            .map(|_| {
+                let mut stream = TcpStream::connect(&address).unwrap();
+                write!(stream, "GET /slow HTTP/1.1\r\nHost: legalmap\r\n\r\n").unwrap();
+                stream
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(300));
+        let (status, took) = healthz(&address, Duration::from_secs(2));
+        assert_eq!(status, "HTTP/1.1 503 Service Unavailable", "after {took:?}");
+        assert!(took < Duration::from_secs(1), "refused after {took:?}");
+        // The busy ones are answered all the same.
+        for mut stream in busy {
+            let mut answer = [0; 64];
+            let read = stream.read(&mut answer).unwrap();
+            assert!(answer[..read].starts_with(b"HTTP/1.1 200 OK"));
+        }
+    })
+    .await
+    .unwrap();
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+}

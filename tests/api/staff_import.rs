@@ -320,7 +320,9 @@ async fn a_browser_sending_too_large_a_file_reads_the_refusal() {
     tokio::spawn(legalmap::app::serve(listener, app.state.clone(), async {
         stopped.await.ok();
     }));
-    let body = multipart_body(&[("csrf", &session.csrf)], &vec![b'a'; 5_400_000]);
+    // Well past the limit: more than the socket buffers hold, so a server that stopped reading
+    // at the limit would reset the connection while the file is still being sent.
+    let body = multipart_body(&[("csrf", &session.csrf)], &vec![b'a'; 12_000_000]);
     let reply = tokio::task::spawn_blocking(move || {
         let mut stream = std::net::TcpStream::connect(&address).unwrap();
         write!(
