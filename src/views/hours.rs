@@ -15,7 +15,12 @@ pub fn hours_block(hours: Option<&OpeningHours>, note: Option<&str>, now: Primit
     html! {
         @if let Some(hours) = hours {
             p.badges { (status_badge(hours, now)) }
-            p.week { (week_text(&hours.week_of(now.date()))) }
+            p.week {
+                @for (i, line) in week_lines(&hours.week_of(now.date())).iter().enumerate() {
+                    @if i > 0 { "；" br; }
+                    (line)
+                }
+            }
         } @else {
             "暂未登记，前往前请先电话咨询"
         }
@@ -74,11 +79,15 @@ fn clock(hour: u8, minute: u8) -> String {
     format!("{hour}:{minute:02}")
 }
 
-/// The week in one line: days with the same hours together, runs of days as 至, closed days
-/// last: "周一至周五 08:30–12:00、13:30–17:30；周六 09:00–12:00；周日休息".
+/// The week in one line: "周一至周五 08:30–12:00、13:30–17:30；周六 09:00–12:00；周日休息".
 pub fn week_text(week: &Week) -> String {
+    week_lines(week).join("；")
+}
+
+/// The week as lines: days with the same hours together, runs of days as 至, closed days last.
+pub fn week_lines(week: &Week) -> Vec<String> {
     if week.iter().all(|day| day == &[ClockRange { start_min: 0, end_min: 1440 }]) {
-        return "全天开放（每天 24 小时）".to_owned();
+        return vec!["全天开放（每天 24 小时）".to_owned()];
     }
     let mut groups: Vec<(&Vec<ClockRange>, Vec<usize>)> = Vec::new();
     for (day, ranges) in week.iter().enumerate() {
@@ -103,7 +112,7 @@ pub fn week_text(week: &Week) -> String {
         (false, Some((_, days))) => parts.push(format!("{}休息", days_text(days))),
         (false, None) => {}
     }
-    parts.join("；")
+    parts
 }
 
 /// Days (Monday 0, in order) as Chinese: runs of three or more as 周一至周五, others with 、.

@@ -34,7 +34,7 @@ pub fn hours_fieldset(form: &PointForm) -> Markup {
                     @for (range, (from, to)) in input.ranges.iter().enumerate() {
                         @let (from_name, to_name) = range_fields(row, range);
                         div.time-range {
-                            span { (RANGE_NAMES[range]) }
+                            span.range-name { (RANGE_NAMES[range]) }
                             input type="time" name=(from_name) value=(from) aria-label={ "第 " (row + 1) " 行" (RANGE_NAMES[range]) "开始" };
                             span aria-hidden="true" { "至" }
                             input type="time" name=(to_name) value=(to) aria-label={ "第 " (row + 1) " 行" (RANGE_NAMES[range]) "结束" };
