@@ -11,17 +11,22 @@ let browser;
 before(async () => { browser = await launchBrowser(); });
 after(() => browser?.close());
 
-/** Resolves once the service worker controls the page and has saved the points. */
+/** Resolves once the service worker controls the page; its install (which saves the shell and
+ * the points) has finished by then, and the saved copies are checked. */
 async function savedForOffline(page) {
-  await page.waitForFunction(async () => {
-    if (!navigator.serviceWorker.controller) { return false; }
-    const names = await caches.keys();
-    for (const name of names) {
-      const cache = await caches.open(name);
-      if (await cache.match('/map/data.json') && await cache.match('/')) { return true; }
+  const saved = await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
     }
-    return false;
-  }, null, { timeout: 20000 });
+    const found = [];
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name);
+      for (const url of ['/', '/map/data.json']) { if (await cache.match(url)) found.push(url); }
+    }
+    return found.sort();
+  });
+  assert.deepEqual(saved, ['/', '/map/data.json']);
 }
 
 test('after one visit, with the server stopped, the page loads and a name search and the location answer from the saved points', async () => {
