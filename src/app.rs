@@ -21,9 +21,10 @@ use crate::error::{self, AppError};
 use crate::locator::district::DistrictBoundary;
 use crate::locator::index::PointIndex;
 use crate::locator::travel::TravelModel;
-use crate::routes;
+use crate::observe::metrics::Metrics;
 use crate::web::links::PublicUrl;
 use crate::web::map::{MapSettings, TileSource};
+use crate::{observe, routes};
 
 /// What every handler may use: one `Arc`, so a clone (axum makes a few per request) is one
 /// atomic increment, not one per field.
@@ -57,6 +58,8 @@ pub struct SharedState {
     pub public_url: Option<PublicUrl>,
     /// The district boundary, for "is this origin in Huangyan" on every answer.
     pub district: DistrictBoundary,
+    /// The Prometheus series (served by `observe::exporter` when `--metrics-listen` is set).
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -76,6 +79,7 @@ impl AppState {
             coverage: Arc::new(CoverageCache::new(grid, settings.travel)),
             public_url: settings.public_url,
             district,
+            metrics: Arc::new(Metrics::new(settings.request_metrics)),
         })))
     }
 
@@ -117,6 +121,7 @@ impl AppState {
     /// common staff edit costs a copy of the arrays, not a reload (see `PointIndex::with_point`).
     /// The point is read again under the writer lock, so the latest committed state wins.
     pub async fn point_changed(&self, code: &PointCode) -> Result<(), DbError> {
+        self.metrics.staff_edit_saved();
         let _writer = self.index_writer.lock().await;
         let Some(point) = self.db.point(code).await? else {
             return Ok(());
@@ -132,6 +137,7 @@ impl AppState {
     /// too long for a worker thread that queries are waiting for.
     fn replace_index(&self, next: PointIndex) {
         let previous = self.index.swap(Arc::new(next));
+        self.metrics.index_replaced();
         tokio::task::spawn_blocking(move || drop(previous));
     }
 }
@@ -155,6 +161,9 @@ pub struct Settings {
     pub coverage_cell_m: f64,
     /// `--public-url`, for links that leave the screen (QR codes on printed sheets).
     pub public_url: Option<PublicUrl>,
+    /// Record per-request metrics: only worth their cost when something scrapes them
+    /// (`--metrics-listen`).
+    pub request_metrics: bool,
 }
 
 impl Default for Settings {
@@ -165,14 +174,15 @@ impl Default for Settings {
             staff: StaffSettings::default(),
             coverage_cell_m: DEFAULT_CELL_M,
             public_url: None,
+            request_metrics: false,
         }
     }
 }
 
 /// Every route of the application.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(healthz))
+    let routes = Router::new()
+        .merge(routes::health::router())
         .merge(routes::pages::router())
         .merge(routes::signs::router())
         .nest("/admin", routes::admin::router())
@@ -184,8 +194,8 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::error_middleware))
         .layer(axum::middleware::map_response(security_headers))
-        .layer(CompressionLayer::new())
-        .with_state(state)
+        .layer(CompressionLayer::new());
+    observe::http::instrument(routes, &state.metrics).with_state(state)
 }
 
 /// Defence in depth for every response: scripts only from this server (data can never run as
@@ -212,11 +222,6 @@ pub async fn serve(
     // The peer address feeds login throttling.
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
-}
-
-/// 200 with the number of indexed points; the index is loaded before the server listens.
-async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
-    axum::Json(serde_json::json!({ "status": "ok", "points": state.index().len() }))
 }
 
 async fn api_not_found(uri: Uri) -> AppError {

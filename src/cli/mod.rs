@@ -9,12 +9,15 @@ use tokio::net::TcpListener;
 use crate::app::{self, AppState, Settings};
 use crate::config::{Command, ExportArgs, ImportArgs, ServeArgs, SynthArgs, check_cell_m};
 use crate::db::Db;
+use crate::db::location::DatabaseUrl;
 use crate::db::point_writes::Change;
+use crate::observe::exporter;
 use crate::points::import_plan::Plan;
 use crate::points::{csv_file, seed, synth};
 use crate::web::links::PublicUrl;
 use crate::web::upload::decode_csv;
 
+mod backup;
 mod campaign;
 mod coverage;
 mod users;
@@ -25,6 +28,8 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         Command::Import(args) => import(args).await,
         Command::Export(args) => export(args).await,
         Command::User(command) => users::run(command).await,
+        Command::Backup(args) => backup::backup(args).await,
+        Command::Restore(args) => backup::restore(args).await,
         Command::Coverage(args) => coverage::run(args).await,
         Command::Campaign(args) => campaign::run(args).await,
         Command::Synth(args) => synth(args),
@@ -32,7 +37,10 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let settings = Settings {
+    // What the command line says is checked before anything is created: a database URL that
+    // cannot be used, then the listening addresses (bound now, served once the index is loaded).
+    DatabaseUrl::parse(&args.database.database_url)?.check_creatable()?;
+    let mut settings = Settings {
         travel: args.travel.model().map_err(anyhow::Error::msg)?,
         tiles: args.tiles.source().map_err(anyhow::Error::msg)?,
         staff: args.staff.settings().map_err(anyhow::Error::msg)?,
@@ -43,17 +51,43 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .map(PublicUrl::parse)
             .transpose()
             .map_err(anyhow::Error::msg)?,
+        request_metrics: false,
     };
+    let listener =
+        TcpListener::bind(&args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
+    let metrics_listener = match &args.metrics_listen {
+        Some(address) => Some(
+            TcpListener::bind(address)
+                .await
+                .with_context(|| format!("cannot listen on {address} (--metrics-listen)"))?,
+        ),
+        None => None,
+    };
+    settings.request_metrics = metrics_listener.is_some();
     let db = Db::connect(&args.database.database_url).await?;
     if let Some(loaded) = seed::seed_if_empty(&db).await? {
         tracing::info!(added = loaded.added, "empty database: loaded the bundled data/points.csv");
     }
     let state = AppState::load(db.clone(), settings).await?;
     tracing::info!(points = state.index().len(), "index loaded");
-    let listener =
-        TcpListener::bind(&args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
+    // The metrics listener lives as long as the server; scrapes need no graceful ending.
+    let metrics_server = match metrics_listener {
+        Some(metrics_listener) => {
+            tracing::info!("metrics on http://{}/metrics", metrics_listener.local_addr()?);
+            let server = exporter::serve(metrics_listener, state.clone(), std::future::pending());
+            Some(tokio::spawn(async move {
+                if let Err(error) = server.await {
+                    tracing::error!(%error, "the metrics listener stopped");
+                }
+            }))
+        }
+        None => None,
+    };
     tracing::info!("listening on http://{}", listener.local_addr()?);
     app::serve(listener, state, shutdown_signal()).await?;
+    if let Some(metrics_server) = metrics_server {
+        metrics_server.abort();
+    }
     db.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -122,7 +156,7 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
 }
 
 async fn export(args: ExportArgs) -> anyhow::Result<()> {
-    let db = Db::connect(&args.database.database_url).await?;
+    let db = Db::open_existing(&args.database.database_url).await?;
     let points = db.active_points().await?;
     db.close().await;
     let records = points.iter().map(|point| &point.record);
