@@ -22,12 +22,13 @@ use crate::error::{self, AppError};
 use crate::locator::district::DistrictBoundary;
 use crate::locator::index::PointIndex;
 use crate::locator::travel::TravelModel;
-use crate::routes;
+use crate::observe::metrics::Metrics;
 use crate::server::ConnectionLimits;
 use crate::web::client_address::TrustedProxies;
 use crate::web::links::PublicUrl;
 use crate::web::map::{MapSettings, TileSource};
 use crate::web::throttle::{ReportThrottle, ThrottleLimits};
+use crate::{observe, routes};
 
 /// What every handler may use: one `Arc`, so a clone (axum makes a few per request) is one
 /// atomic increment, not one per field.
@@ -65,6 +66,8 @@ pub struct SharedState {
     pub trusted_proxies: TrustedProxies,
     /// How many correction reports each client address may still send.
     pub report_throttle: ReportThrottle,
+    /// The Prometheus series (served by `observe::exporter` when `--metrics-listen` is set).
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -86,6 +89,7 @@ impl AppState {
             district,
             trusted_proxies: settings.trusted_proxies,
             report_throttle: ReportThrottle::new(settings.report_limits),
+            metrics: Arc::new(Metrics::new(settings.request_metrics)),
         })))
     }
 
@@ -127,6 +131,7 @@ impl AppState {
     /// common staff edit costs a copy of the arrays, not a reload (see `PointIndex::with_point`).
     /// The point is read again under the writer lock, so the latest committed state wins.
     pub async fn point_changed(&self, code: &PointCode) -> Result<(), DbError> {
+        self.metrics.staff_edit_saved();
         let _writer = self.index_writer.lock().await;
         let Some(point) = self.db.point(code).await? else {
             return Ok(());
@@ -142,6 +147,7 @@ impl AppState {
     /// too long for a worker thread that queries are waiting for.
     fn replace_index(&self, next: PointIndex) {
         let previous = self.index.swap(Arc::new(next));
+        self.metrics.index_replaced();
         tokio::task::spawn_blocking(move || drop(previous));
     }
 }
@@ -169,6 +175,9 @@ pub struct Settings {
     pub trusted_proxies: TrustedProxies,
     /// How many correction reports a client address, and everyone, may send.
     pub report_limits: ThrottleLimits,
+    /// Record per-request metrics: only worth their cost when something scrapes them
+    /// (`--metrics-listen`).
+    pub request_metrics: bool,
 }
 
 impl Default for Settings {
@@ -181,14 +190,15 @@ impl Default for Settings {
             public_url: None,
             trusted_proxies: TrustedProxies::default(),
             report_limits: ThrottleLimits::REPORTS,
+            request_metrics: false,
         }
     }
 }
 
 /// Every route of the application.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(healthz))
+    let routes = Router::new()
+        .merge(routes::health::router())
         .merge(routes::pages::router())
         .merge(routes::reports::router())
         .merge(routes::signs::router())
@@ -201,8 +211,8 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::error_middleware))
         .layer(axum::middleware::map_response(security_headers))
-        .layer(CompressionLayer::new())
-        .with_state(state)
+        .layer(CompressionLayer::new());
+    observe::http::instrument(routes, &state.metrics).with_state(state)
 }
 
 /// Defence in depth for every response: scripts only from this server (data can never run as
@@ -238,11 +248,6 @@ pub async fn serve_with_limits(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     crate::server::serve(listener, router(state), limits, shutdown).await
-}
-
-/// 200 with the number of indexed points; the index is loaded before the server listens.
-async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
-    axum::Json(serde_json::json!({ "status": "ok", "points": state.index().len() }))
 }
 
 async fn api_not_found(uri: Uri) -> AppError {

@@ -15,6 +15,7 @@ use crate::locator::travel::{
 use crate::server::{
     ConnectionLimits, DEFAULT_HEADER_READ_TIMEOUT_SECS, DEFAULT_IDLE_TIMEOUT_SECS, default_max_connections,
 };
+use crate::observe::logging::LogFormat;
 use crate::web::map::{DEFAULT_TILE_ATTRIBUTION, DEFAULT_TILE_URL, TileSource};
 
 /// legalmap: find the nearest public legal service point in Huangyan District's 15-minute
@@ -27,6 +28,10 @@ pub struct Cli {
     /// Options for `serve`, the default subcommand.
     #[command(flatten)]
     pub serve: ServeArgs,
+    /// Log lines as text, or as JSON objects (one per line) for log collectors. What is logged
+    /// is set with RUST_LOG (default info).
+    #[arg(long, env = "LEGALMAP_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
 }
 
 impl Cli {
@@ -50,6 +55,12 @@ pub enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Write a consistent copy of the database to FILE, also while the server runs (SQLite's
+    /// VACUUM INTO). Refuses to overwrite FILE unless --force.
+    Backup(BackupArgs),
+    /// Put a backup back, with the server stopped: FILE is checked first (integrity, a legalmap
+    /// database this binary knows), and the database it replaces is kept beside it, renamed.
+    Restore(RestoreArgs),
     /// Print the coverage of the district per mode and town, and write the gaps as GeoJSON.
     Coverage(CoverageArgs),
     /// Print the verification campaign per town: points by location quality, verified, and the
@@ -141,8 +152,28 @@ pub struct UserPasswordArgs {
 }
 
 #[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    /// The copy to write.
+    pub file: PathBuf,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RestoreArgs {
+    /// The backup to put back (made by `legalmap backup`).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct DatabaseArgs {
-    /// Database URL; a SQLite file is created and migrated if missing.
+    /// Database URL, sqlite://PATH. serve, import and user add create a missing file (its folder
+    /// must exist); the other commands open an existing database only.
     #[arg(long = "database", env = "LEGALMAP_DATABASE_URL", default_value = "sqlite://legalmap.db")]
     pub database_url: String,
 }
@@ -152,6 +183,10 @@ pub struct ServeArgs {
     /// Address and port to listen on; port 0 picks a free port (the bound address is logged).
     #[arg(long, env = "LEGALMAP_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: String,
+    /// Serve Prometheus metrics at http://ADDR/metrics, on a listener of their own (keep it
+    /// private: localhost or an internal network). Off when unset.
+    #[arg(long, env = "LEGALMAP_METRICS_LISTEN", value_name = "ADDR")]
+    pub metrics_listen: Option<String>,
     #[command(flatten)]
     pub database: DatabaseArgs,
     #[command(flatten)]

@@ -18,6 +18,8 @@ pub mod domain;
 pub mod error;
 /// Nearest and reachable points: the R-tree of active points and the travel-time model.
 pub mod locator;
+/// What operators see: the log set-up, the request log, the Prometheus metrics.
+pub mod observe;
 /// Point data in and out: the CSV file, the staff form, the bundled set and synthetic sets.
 pub mod points;
 /// HTTP handlers.

@@ -3,13 +3,11 @@
 use clap::Parser;
 use legalmap::cli;
 use legalmap::config::Cli;
-use tracing_subscriber::EnvFilter;
+use legalmap::observe::logging;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
-        .with_writer(std::io::stderr)
-        .init();
-    cli::run(Cli::parse().into_command()).await
+    let cli = Cli::parse();
+    logging::init(cli.log_format);
+    cli::run(cli.into_command()).await
 }

@@ -1,8 +1,6 @@
 //! `legalmap campaign`: the verification campaign's figures per town, as a table or as JSON
 //! (the same figures as `/admin/campaign.json`).
 
-use std::path::Path;
-
 use anyhow::bail;
 
 use crate::campaign::{Campaign, bundled_towns, campaign};
@@ -10,14 +8,8 @@ use crate::config::CampaignArgs;
 use crate::db::Db;
 
 pub async fn run(args: CampaignArgs) -> anyhow::Result<()> {
-    let url = &args.database.database_url;
     // Reading must not create an empty database where a typo named a missing file.
-    if let Some(file) = url.strip_prefix("sqlite://").map(|rest| rest.split('?').next().unwrap_or(rest))
-        && !Path::new(file).exists()
-    {
-        bail!("no database at {file}: give an existing one with --database or LEGALMAP_DATABASE_URL");
-    }
-    let db = Db::connect(url).await?;
+    let db = Db::open_existing(&args.database.database_url).await?;
     let points = db.active_points().await?;
     db.close().await;
     let mut figures = campaign(&bundled_towns(), &points);

@@ -20,7 +20,7 @@ pub async fn run(args: CoverageArgs) -> anyhow::Result<()> {
         Some(mode) => vec![mode.parse().map_err(anyhow::Error::msg)?],
         None => Mode::ALL.to_vec(),
     };
-    let db = Db::connect(&args.database.database_url).await?;
+    let db = Db::open_existing(&args.database.database_url).await?;
     let points = db.active_points().await?;
     db.close().await;
     let map = MapSettings::new(TileSource::default());

@@ -9,7 +9,9 @@ use tokio::net::TcpListener;
 use crate::app::{self, AppState, Settings};
 use crate::config::{Command, ExportArgs, ImportArgs, ServeArgs, SynthArgs, check_cell_m};
 use crate::db::Db;
+use crate::db::location::DatabaseUrl;
 use crate::db::point_writes::Change;
+use crate::observe::exporter;
 use crate::points::import_plan::Plan;
 use crate::points::{csv_file, seed, synth};
 use crate::web::client_address::TrustedProxies;
@@ -17,6 +19,7 @@ use crate::web::links::PublicUrl;
 use crate::web::throttle::ThrottleLimits;
 use crate::web::upload::decode_csv;
 
+mod backup;
 mod campaign;
 mod coverage;
 mod users;
@@ -27,6 +30,8 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         Command::Import(args) => import(args).await,
         Command::Export(args) => export(args).await,
         Command::User(command) => users::run(command).await,
+        Command::Backup(args) => backup::backup(args).await,
+        Command::Restore(args) => backup::restore(args).await,
         Command::Coverage(args) => coverage::run(args).await,
         Command::Campaign(args) => campaign::run(args).await,
         Command::Synth(args) => synth(args),
@@ -34,7 +39,10 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let settings = Settings {
+    // What the command line says is checked before anything is created: a database URL that
+    // cannot be used, then the listening addresses (bound now, served once the index is loaded).
+    DatabaseUrl::parse(&args.database.database_url)?.check_creatable()?;
+    let mut settings = Settings {
         travel: args.travel.model().map_err(anyhow::Error::msg)?,
         tiles: args.tiles.source().map_err(anyhow::Error::msg)?,
         staff: args.staff.settings().map_err(anyhow::Error::msg)?,
@@ -47,18 +55,41 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .map_err(anyhow::Error::msg)?,
         trusted_proxies: TrustedProxies::new(args.trusted_proxies.iter().copied()),
         report_limits: ThrottleLimits::REPORTS,
+        request_metrics: false,
     };
     if !settings.trusted_proxies.is_empty() {
         tracing::info!(proxies = ?args.trusted_proxies, "client addresses from X-Forwarded-For of trusted proxies");
     }
+    let listener =
+        TcpListener::bind(&args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
+    let metrics_listener = match &args.metrics_listen {
+        Some(address) => Some(
+            TcpListener::bind(address)
+                .await
+                .with_context(|| format!("cannot listen on {address} (--metrics-listen)"))?,
+        ),
+        None => None,
+    };
+    settings.request_metrics = metrics_listener.is_some();
     let db = Db::connect(&args.database.database_url).await?;
     if let Some(loaded) = seed::seed_if_empty(&db).await? {
         tracing::info!(added = loaded.added, "empty database: loaded the bundled data/points.csv");
     }
     let state = AppState::load(db.clone(), settings).await?;
     tracing::info!(points = state.index().len(), "index loaded");
-    let listener =
-        TcpListener::bind(&args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
+    // The metrics listener lives as long as the server; scrapes need no graceful ending.
+    let metrics_server = match metrics_listener {
+        Some(metrics_listener) => {
+            tracing::info!("metrics on http://{}/metrics", metrics_listener.local_addr()?);
+            let server = exporter::serve(metrics_listener, state.clone(), std::future::pending());
+            Some(tokio::spawn(async move {
+                if let Err(error) = server.await {
+                    tracing::error!(%error, "the metrics listener stopped");
+                }
+            }))
+        }
+        None => None,
+    };
     let limits = args.connections.limits();
     tracing::info!(
         max_connections = limits.max_connections,
@@ -66,6 +97,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         listener.local_addr()?
     );
     app::serve_with_limits(listener, state, limits, shutdown_signal()).await?;
+    if let Some(metrics_server) = metrics_server {
+        metrics_server.abort();
+    }
     db.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -134,7 +168,7 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
 }
 
 async fn export(args: ExportArgs) -> anyhow::Result<()> {
-    let db = Db::connect(&args.database.database_url).await?;
+    let db = Db::open_existing(&args.database.database_url).await?;
     let points = db.active_points().await?;
     db.close().await;
     let records = points.iter().map(|point| &point.record);

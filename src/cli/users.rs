@@ -25,8 +25,9 @@ pub async fn run(command: UserCommand) -> anyhow::Result<()> {
             }
         }
         UserCommand::Password(args) => {
+            // The database first: a mistyped path is refused before the password is asked for.
+            let db = Db::open_existing(&args.database.database_url).await?;
             let password = read_password()?;
-            let db = Db::connect(&args.database.database_url).await?;
             let user = db.user_for_login(&args.name).await?.map(|(user, _)| user);
             let Some(user) = user else { bail!("no account named {:?}", args.name) };
             db.set_password(user.id, &auth::hash_password(&password), COMMAND_LINE_ACTOR).await?;
@@ -37,7 +38,7 @@ pub async fn run(command: UserCommand) -> anyhow::Result<()> {
             );
         }
         UserCommand::Unlock(args) => {
-            let db = Db::connect(&args.database.database_url).await?;
+            let db = Db::open_existing(&args.database.database_url).await?;
             let user = db.user_for_login(&args.name).await?.map(|(user, _)| user);
             let Some(user) = user else { bail!("no account named {:?}", args.name) };
             let unlocked = db.unlock_user(user.id, COMMAND_LINE_ACTOR, now_unix()).await?;

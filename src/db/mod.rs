@@ -5,6 +5,8 @@ pub mod account_events;
 pub mod changes;
 pub mod history;
 pub mod import_undo;
+pub mod location;
+pub mod maintenance;
 pub mod places;
 pub mod point_writes;
 pub mod points;
@@ -15,9 +17,16 @@ pub mod user_towns;
 use std::str::FromStr;
 use std::time::Duration;
 
+use sqlx::migrate::Migrator;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
+
+use self::location::{DatabaseUrl, UrlError};
+
+/// The migrations this binary knows, compiled in; applied at connect, and the yardstick a
+/// backup is measured against before it is restored.
+pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
 /// A handle to the database; cheap to clone.
 #[derive(Debug, Clone)]
@@ -28,6 +37,8 @@ pub struct Db {
 /// The store could not be opened or migrated.
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
+    #[error(transparent)]
+    Url(#[from] UrlError),
     #[error("invalid database URL {url:?}: {source}")]
     BadUrl { url: String, source: sqlx::Error },
     #[error("cannot open database {url:?}: {source}")]
@@ -38,11 +49,27 @@ pub enum ConnectError {
 
 impl Db {
     /// Opens (creating if needed) the SQLite database at `url` (`sqlite://path`), in WAL mode,
-    /// and applies pending migrations.
+    /// and applies pending migrations. The URL and the file's folder are checked first.
     pub async fn connect(url: &str) -> Result<Self, ConnectError> {
+        let url = DatabaseUrl::parse(url)?;
+        url.check_creatable()?;
+        Self::open(&url, true).await
+    }
+
+    /// Opens the existing database at `url` and applies pending migrations, but never creates
+    /// one: for commands that read (export, coverage, user password), where a mistyped path
+    /// must not leave an empty database behind.
+    pub async fn open_existing(url: &str) -> Result<Self, ConnectError> {
+        let url = DatabaseUrl::parse(url)?;
+        url.check_exists()?;
+        Self::open(&url, false).await
+    }
+
+    async fn open(url: &DatabaseUrl, create: bool) -> Result<Self, ConnectError> {
+        let url = url.as_str();
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|source| ConnectError::BadUrl { url: url.to_owned(), source })?
-            .create_if_missing(true)
+            .create_if_missing(create)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
@@ -52,10 +79,7 @@ impl Db {
             .connect_with(options)
             .await
             .map_err(|source| ConnectError::Open { url: url.to_owned(), source })?;
-        sqlx::migrate!("./migrations")
-            .run(&pool)
-            .await
-            .map_err(|source| ConnectError::Migrate { url: url.to_owned(), source })?;
+        MIGRATOR.run(&pool).await.map_err(|source| ConnectError::Migrate { url: url.to_owned(), source })?;
         Ok(Self { pool })
     }
 

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod api;
 pub mod coverage;
 pub mod extract;
+pub mod health;
 pub mod openapi;
 pub mod pages;
 pub mod params;

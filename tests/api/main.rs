@@ -1,6 +1,7 @@
 //! The API against the real router and a real SQLite database loaded with the bundled data.
 
 mod account_locks;
+mod backup;
 mod caching;
 mod campaign;
 mod connections;
@@ -12,7 +13,9 @@ mod honest_answers;
 mod import;
 mod import_review;
 mod import_undo;
+mod live;
 mod nearest;
+mod observability;
 mod offline;
 mod openapi;
 mod opening_hours;
@@ -27,4 +30,5 @@ mod staff_edit;
 mod staff_import;
 mod staff_pages;
 mod staff_towns;
+mod startup;
 mod support;

@@ -18,6 +18,7 @@ use crate::db::staff::ACCOUNT_LOCK;
 use crate::domain::PointCode;
 use crate::domain::beijing::clock_of_unix;
 use crate::error::PageError;
+use crate::observe::metrics::LoginFailure;
 use crate::points::form::PointForm;
 use crate::routes::params::local_path;
 use crate::views::admin;
@@ -141,10 +142,12 @@ pub async fn log_in(
 
     let attempts = state.db.record_login_attempt(&username, &address, now, ACCOUNT_LOCK).await?;
     if let Some(until) = attempts.locked_until_unix {
+        state.metrics.login_failed(LoginFailure::Locked);
         let message = locked_message(until);
         return Ok(login_form(&state, &next, Some(&message), StatusCode::TOO_MANY_REQUESTS, draft));
     }
     if attempts.from_address > MAX_FAILURES_PER_ADDRESS {
+        state.metrics.login_failed(LoginFailure::Throttled);
         let message = format!(
             "登录失败次数过多，请 {} 分钟后再试。如忘记密码，请联系管理员重置。",
             ACCOUNT_LOCK.window_secs / 60
@@ -158,6 +161,7 @@ pub async fn log_in(
     let user = match account {
         Some((user, _)) if password_ok && !user.disabled => user,
         _ => {
+            state.metrics.login_failed(LoginFailure::BadCredentials);
             // The attempt recorded above stays as a failure; the limit's failure locks.
             if let Some(until) = state.db.lock_after_failure(&username, &attempts, now, ACCOUNT_LOCK).await? {
                 let message = locked_message(until);
