@@ -20,6 +20,8 @@ pub mod error;
 pub mod locator;
 /// Point data in and out: the CSV file, the staff form, the bundled set and synthetic sets.
 pub mod points;
+/// Travel times on real roads: the OpenStreetMap road network per mode, snapping and routing.
+pub mod roads;
 /// HTTP handlers.
 pub mod routes;
 /// HTML views (maud), pure functions.

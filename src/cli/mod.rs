@@ -17,6 +17,7 @@ use crate::web::upload::decode_csv;
 
 mod campaign;
 mod coverage;
+mod roads;
 mod users;
 
 pub async fn run(command: Command) -> anyhow::Result<()> {
@@ -27,6 +28,7 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         Command::User(command) => users::run(command).await,
         Command::Coverage(args) => coverage::run(args).await,
         Command::Campaign(args) => campaign::run(args).await,
+        Command::Roads(command) => roads::run(command),
         Command::Synth(args) => synth(args),
     }
 }
