@@ -50,7 +50,9 @@ pub enum FileError {
     Read { path: PathBuf, source: std::io::Error },
     #[error("{path} is not a legalmap road network file")]
     NotRoads { path: PathBuf },
-    #[error("{path} is a road network file of version {found}; this legalmap reads version {VERSION}: import the extract again")]
+    #[error(
+        "{path} is a road network file of version {found}; this legalmap reads version {VERSION}: import the extract again"
+    )]
     Version { path: PathBuf, found: u32 },
     #[error("the road network {path} is damaged ({detail}): import the extract again")]
     Damaged { path: PathBuf, detail: String },
@@ -209,7 +211,8 @@ impl Cursor<'_> {
     }
 
     fn array<const N: usize, T>(&mut self, count: usize, from: fn([u8; N]) -> T) -> Result<Vec<T>, Bad> {
-        let length = count.checked_mul(N).filter(|&length| length <= self.bytes.len()).ok_or_else(too_short)?;
+        let length =
+            count.checked_mul(N).filter(|&length| length <= self.bytes.len()).ok_or_else(too_short)?;
         let (head, rest) = self.bytes.split_at(length);
         self.bytes = rest;
         Ok(head.chunks_exact(N).map(|chunk| from(chunk.try_into().unwrap_or([0; N]))).collect())
@@ -227,7 +230,10 @@ mod tests {
     #[test]
     fn path_beside_the_database() {
         assert_eq!(path_for_database("sqlite://legalmap.db").unwrap(), PathBuf::from("legalmap.roads"));
-        assert_eq!(path_for_database("sqlite:///srv/data/x.db?mode=rwc").unwrap(), PathBuf::from("/srv/data/x.roads"));
+        assert_eq!(
+            path_for_database("sqlite:///srv/data/x.db?mode=rwc").unwrap(),
+            PathBuf::from("/srv/data/x.roads")
+        );
         assert!(path_for_database("sqlite::memory:").unwrap_err().contains("in memory"));
     }
 
@@ -242,7 +248,8 @@ mod tests {
             seconds: vec![600.0, 600.0],
         })
         .unwrap();
-        let stored = Stored { walk_kmh: 4.5, bike_kmh: 15.0, graphs: [graph.clone(), graph, Graph::default()] };
+        let stored =
+            Stored { walk_kmh: 4.5, bike_kmh: 15.0, graphs: [graph.clone(), graph, Graph::default()] };
         let bytes = encode(&stored);
         assert_eq!(decode(&bytes).ok(), Some(stored));
         assert!(matches!(decode(&bytes[..bytes.len() - 3]), Err(Bad::Damaged(_))));

@@ -2,9 +2,10 @@
 //!
 //! Nodes are the OpenStreetMap nodes on that mode's ways (others are dropped), numbered 0..n;
 //! node `v`'s outgoing edges are `offsets[v]..offsets[v + 1]` in the edge arrays. Edge lengths and
-//! times are `f32` (a centimetre and a millisecond are below their rounding for any one road
-//! segment), coordinates `f64` (WGS-84 degrees, as read). About 44 bytes a node on a typical
-//! network (two or three edges per node): a district is a few megabytes, a province a few hundred.
+//! times are `f32` (it keeps a road segment's length to well under a millimetre and its time to
+//! well under a millisecond), coordinates `f64` (WGS-84 degrees, as read). Twenty bytes a node and
+//! twelve an edge: with two or three edges a node, about 50 bytes a node, so a district is a few
+//! megabytes and a province a few hundred.
 
 use geo::{Distance, Haversine, Point};
 
@@ -25,7 +26,14 @@ pub struct Graph {
 impl Default for Graph {
     /// The empty graph (a mode the extract has no ways for).
     fn default() -> Self {
-        Self { lon: vec![], lat: vec![], offsets: vec![0], targets: vec![], length_m: vec![], seconds: vec![] }
+        Self {
+            lon: vec![],
+            lat: vec![],
+            offsets: vec![0],
+            targets: vec![],
+            length_m: vec![],
+            seconds: vec![],
+        }
     }
 }
 
@@ -65,7 +73,10 @@ impl Graph {
         if length_m.len() != edges || seconds.len() != edges {
             return Err("edge arrays of different lengths".into());
         }
-        if offsets[0] != 0 || offsets[nodes] as usize != edges || offsets.windows(2).any(|pair| pair[0] > pair[1]) {
+        if offsets[0] != 0
+            || offsets[nodes] as usize != edges
+            || offsets.windows(2).any(|pair| pair[0] > pair[1])
+        {
             return Err("edge offsets out of order".into());
         }
         if targets.iter().any(|&target| target as usize >= nodes) {
@@ -174,7 +185,11 @@ impl Graph {
     /// The edges leaving `node`.
     pub fn edges(&self, node: u32) -> impl Iterator<Item = Edge> + '_ {
         let range = self.offsets[node as usize] as usize..self.offsets[node as usize + 1] as usize;
-        range.map(|edge| Edge { target: self.targets[edge], length_m: self.length_m[edge], seconds: self.seconds[edge] })
+        range.map(|edge| Edge {
+            target: self.targets[edge],
+            length_m: self.length_m[edge],
+            seconds: self.seconds[edge],
+        })
     }
 
     /// The quickest edge from `from` to `to`, if there is one (two ways can join the same nodes).
@@ -184,7 +199,9 @@ impl Graph {
 
     /// Heap bytes of the arrays.
     pub fn heap_bytes(&self) -> usize {
-        (self.lon.len() + self.lat.len()) * 8 + (self.offsets.len() + self.targets.len()) * 4 + self.edge_count() * 8
+        (self.lon.len() + self.lat.len()) * 8
+            + (self.offsets.len() + self.targets.len()) * 4
+            + self.edge_count() * 8
     }
 }
 

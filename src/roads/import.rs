@@ -45,7 +45,10 @@ pub fn import(
     let extract = pbf::read(pbf_path, progress)?;
     let graphs = [Mode::Walk, Mode::Bike, Mode::Drive].map(|mode| Graph::build(&extract, mode, model));
     if graphs.iter().all(|graph| graph.edge_count() == 0) {
-        return Err(ImportError::NoUsableWays { path: pbf_path.to_owned(), highway_ways: extract.highway_ways });
+        return Err(ImportError::NoUsableWays {
+            path: pbf_path.to_owned(),
+            highway_ways: extract.highway_ways,
+        });
     }
     let counts = graphs.each_ref().map(|graph| (graph.node_count(), graph.edge_count()));
     let stored =

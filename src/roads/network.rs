@@ -135,11 +135,19 @@ pub fn seeds(snap: &Snap) -> Vec<Seed> {
     let mut seeds = Vec::with_capacity(2);
     if let Some(edge) = snap.forward {
         let share = 1.0 - snap.fraction;
-        seeds.push(Seed { node: snap.node_b, seconds: f64::from(edge.seconds) * share, metres: snap.metres_to_b() });
+        seeds.push(Seed {
+            node: snap.node_b,
+            seconds: f64::from(edge.seconds) * share,
+            metres: snap.metres_to_b(),
+        });
     }
     if let Some(edge) = snap.backward {
         let share = snap.fraction;
-        seeds.push(Seed { node: snap.node_a, seconds: f64::from(edge.seconds) * share, metres: snap.metres_from_a() });
+        seeds.push(Seed {
+            node: snap.node_a,
+            seconds: f64::from(edge.seconds) * share,
+            metres: snap.metres_from_a(),
+        });
     }
     seeds
 }
@@ -149,11 +157,19 @@ pub fn seeds(snap: &Snap) -> Vec<Seed> {
 pub fn exits(snap: &Snap) -> Vec<Seed> {
     let mut exits = Vec::with_capacity(2);
     if let Some(edge) = snap.forward {
-        exits.push(Seed { node: snap.node_a, seconds: f64::from(edge.seconds) * snap.fraction, metres: snap.metres_from_a() });
+        exits.push(Seed {
+            node: snap.node_a,
+            seconds: f64::from(edge.seconds) * snap.fraction,
+            metres: snap.metres_from_a(),
+        });
     }
     if let Some(edge) = snap.backward {
         let share = 1.0 - snap.fraction;
-        exits.push(Seed { node: snap.node_b, seconds: f64::from(edge.seconds) * share, metres: snap.metres_to_b() });
+        exits.push(Seed {
+            node: snap.node_b,
+            seconds: f64::from(edge.seconds) * share,
+            metres: snap.metres_to_b(),
+        });
     }
     exits
 }
@@ -168,4 +184,65 @@ fn direct(origin: &Snap, destination: &Snap) -> Option<(f64, f64)> {
     let gap = destination.fraction - origin.fraction;
     let edge = if gap >= 0.0 { origin.forward } else { origin.backward }?;
     Some((f64::from(edge.seconds) * gap.abs(), f64::from(edge.length_m) * gap.abs()))
+}
+
+#[cfg(test)]
+mod tests {
+    use geo::{Distance, Haversine, Point};
+
+    use super::*;
+    use crate::roads::graph::GraphParts;
+
+    /// A - B - C along the equator, 0.01 degrees apart; A-B both ways, B-C one-way to C; one
+    /// metre a second.
+    fn line() -> (RoadNetwork, f64) {
+        let segment_m = Haversine.distance(Point::new(0.0, 0.0), Point::new(0.01, 0.0));
+        let length = segment_m as f32;
+        let graph = Graph::from_parts(GraphParts {
+            lon: vec![0.0, 0.01, 0.02],
+            lat: vec![0.0, 0.0, 0.0],
+            offsets: vec![0, 1, 3, 3],
+            targets: vec![1, 0, 2],
+            length_m: vec![length; 3],
+            seconds: vec![length; 3],
+        })
+        .unwrap();
+        let stored = Stored { walk_kmh: 3.6, bike_kmh: 3.6, graphs: [graph.clone(), graph.clone(), graph] };
+        (RoadNetwork::new(stored), segment_m)
+    }
+
+    fn at(lon: f64) -> LonLat {
+        LonLat::parse(lon, 0.0).unwrap()
+    }
+
+    #[test]
+    fn partial_segments_at_both_ends() {
+        let (network, segment_m) = line();
+        let RoadTime::Reached { distance_m, minutes, snapped_from_m, .. } =
+            network.time(Mode::Walk, at(0.0025), at(0.015))
+        else {
+            panic!("reachable")
+        };
+        assert!((distance_m - 1.25 * segment_m).abs() < 0.01, "{distance_m}");
+        assert!((minutes - 1.25 * segment_m / 60.0).abs() < 1e-3, "{minutes}");
+        assert!(snapped_from_m < 1e-6);
+        // Against the one-way B -> C there is no way back.
+        assert!(matches!(network.time(Mode::Walk, at(0.015), at(0.0025)), RoadTime::Unreachable { .. }));
+    }
+
+    #[test]
+    fn along_one_segment_and_off_the_network() {
+        let (network, segment_m) = line();
+        for (from, to) in [(0.0025, 0.0075), (0.0075, 0.0025)] {
+            let RoadTime::Reached { distance_m, .. } = network.time(Mode::Walk, at(from), at(to)) else {
+                panic!("reachable")
+            };
+            assert!((distance_m - 0.5 * segment_m).abs() < 0.01, "{distance_m}");
+        }
+        assert!(matches!(network.time(Mode::Walk, at(0.0125), at(0.0175)), RoadTime::Reached { .. }));
+        assert!(matches!(network.time(Mode::Walk, at(0.0175), at(0.0125)), RoadTime::Unreachable { .. }));
+        let far = LonLat::parse(0.5, 0.5).unwrap();
+        assert_eq!(network.time(Mode::Walk, far, at(0.0)), RoadTime::OffNetwork { place: "from" });
+        assert_eq!(network.time(Mode::Walk, at(0.0), far), RoadTime::OffNetwork { place: "to" });
+    }
 }

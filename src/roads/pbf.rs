@@ -7,12 +7,15 @@
 //! the second pass would cost far more memory than reading the file twice costs time.
 
 use std::cell::Cell;
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use osmpbf::{BlobDecode, BlobReader, Element};
 
-use super::tags::{Direction, WayTags, direction};
 use super::speed::drive_kmh;
+use super::tags::{Direction, WayTags, direction};
 use crate::locator::travel::Mode;
 
 /// Why an extract cannot be read. Every message names the file and says what to do.
@@ -149,50 +152,67 @@ pub fn read(path: &Path, progress: &mut dyn FnMut(Progress)) -> Result<Extract, 
     Ok(extract)
 }
 
+/// How every OpenStreetMap PBF file starts: the length of the first block header (4 bytes), then
+/// that header's first field, the block type `OSMHeader` (tag 0x0A, length 9).
+const SIGNATURE: &[u8] = b"\x0a\x09OSMHeader";
+
 /// Calls `on_element` for every element of every data block, and `after_block` after each.
-/// Checks that the file is an OpenStreetMap PBF (its first block is the OSM header) and not a
-/// history file, and turns the reader's errors into messages a person can act on.
+/// Checks that the file is an OpenStreetMap PBF and not a history file, and turns the reader's
+/// errors into messages a person can act on.
 fn for_each_block(
     path: &Path,
     mut on_element: impl FnMut(Element<'_>),
     after_block: &mut dyn FnMut(),
 ) -> Result<(), ReadError> {
-    let file = std::fs::File::open(path).map_err(|source| ReadError::Open { path: path.to_owned(), source })?;
-    let reader = BlobReader::new(std::io::BufReader::new(file));
-    let mut first = true;
-    for blob in reader {
-        let blob = blob.map_err(|error| read_error(path, error, first))?;
-        let decoded = blob.decode().map_err(|error| read_error(path, error, first))?;
-        match decoded {
+    let open_error = |source| ReadError::Open { path: path.to_owned(), source };
+    let mut file = std::fs::File::open(path).map_err(open_error)?;
+    let mut start = [0_u8; 4 + SIGNATURE.len()];
+    let signed = file.read_exact(&mut start).is_ok() && start[4..] == *SIGNATURE;
+    if !signed {
+        return Err(ReadError::NotOsm { path: path.to_owned() });
+    }
+    file.seek(SeekFrom::Start(0)).map_err(open_error)?;
+    let length = file.metadata().map_err(open_error)?.len();
+    let consumed = Arc::new(AtomicU64::new(0));
+    let counted = Counted { inner: file, consumed: Arc::clone(&consumed) };
+    // The reader's errors do not tell a cut-off file from a corrupt one; where the reading
+    // stopped does: a file that ends inside a block was read to its end.
+    let fail = |error: osmpbf::Error| {
+        let path = path.to_owned();
+        let at_end = consumed.load(Ordering::Relaxed) >= length;
+        match error.kind() {
+            osmpbf::ErrorKind::Io(io) if io.kind() != std::io::ErrorKind::UnexpectedEof => {
+                ReadError::Damaged { path, detail: error.to_string() }
+            }
+            _ if at_end => ReadError::Truncated { path },
+            _ => ReadError::Damaged { path, detail: error.to_string() },
+        }
+    };
+    for blob in BlobReader::new(BufReader::new(counted)) {
+        match blob.map_err(fail)?.decode().map_err(fail)? {
             BlobDecode::OsmHeader(header) => {
                 if header.required_features().iter().any(|feature| feature == "HistoricalInformation") {
                     return Err(ReadError::History { path: path.to_owned() });
                 }
             }
-            _ if first => return Err(ReadError::NotOsm { path: path.to_owned() }),
             BlobDecode::OsmData(block) => block.for_each_element(&mut on_element),
             BlobDecode::Unknown(_) => {}
         }
-        first = false;
         after_block();
-    }
-    if first {
-        // An empty file: nothing to read, and certainly no OSM header.
-        return Err(ReadError::NotOsm { path: path.to_owned() });
     }
     Ok(())
 }
 
-/// The reader's error as a message; `at_start` when no block has been read yet, where anything
-/// but a failing disk means the file is not an extract at all.
-fn read_error(path: &Path, error: osmpbf::Error, at_start: bool) -> ReadError {
-    let path = path.to_owned();
-    match error.kind() {
-        osmpbf::ErrorKind::Io(io) if io.kind() != std::io::ErrorKind::UnexpectedEof => {
-            ReadError::Damaged { path, detail: error.to_string() }
-        }
-        _ if at_start => ReadError::NotOsm { path },
-        osmpbf::ErrorKind::Io(_) => ReadError::Truncated { path },
-        _ => ReadError::Damaged { path, detail: error.to_string() },
+/// A reader that counts the bytes it hands over.
+struct Counted {
+    inner: std::fs::File,
+    consumed: Arc<AtomicU64>,
+}
+
+impl Read for Counted {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(buffer)?;
+        self.consumed.fetch_add(read as u64, Ordering::Relaxed);
+        Ok(read)
     }
 }

@@ -76,7 +76,12 @@ impl Search {
             for edge in graph.edges(node) {
                 let target = edge.target;
                 if !self.settled[target as usize] {
-                    self.relax(target, seconds + f64::from(edge.seconds), metres + f64::from(edge.length_m), budget_s);
+                    self.relax(
+                        target,
+                        seconds + f64::from(edge.seconds),
+                        metres + f64::from(edge.length_m),
+                        budget_s,
+                    );
                 }
             }
         }

@@ -139,12 +139,9 @@ fn access_chain<'a>(tags: &WayTags<'a>, mode: Mode) -> [(Option<&'a str>, bool);
     match mode {
         Mode::Walk => [(tags.foot, true), (tags.access, false), (None, false), (None, false)],
         Mode::Bike => [(tags.bicycle, true), (tags.vehicle, true), (tags.access, false), (None, false)],
-        Mode::Drive => [
-            (tags.motorcar, true),
-            (tags.motor_vehicle, true),
-            (tags.vehicle, true),
-            (tags.access, false),
-        ],
+        Mode::Drive => {
+            [(tags.motorcar, true), (tags.motor_vehicle, true), (tags.vehicle, true), (tags.access, false)]
+        }
     }
 }
 
@@ -222,7 +219,10 @@ mod tests {
     fn access_most_specific_tag_decides() {
         assert!(!usable(&tags(&[("highway", "residential"), ("access", "private")]), Mode::Walk));
         assert!(usable(&tags(&[("highway", "residential"), ("access", "no"), ("foot", "yes")]), Mode::Walk));
-        assert!(!usable(&tags(&[("highway", "residential"), ("access", "no"), ("foot", "yes")]), Mode::Drive));
+        assert!(!usable(
+            &tags(&[("highway", "residential"), ("access", "no"), ("foot", "yes")]),
+            Mode::Drive
+        ));
         assert!(!usable(&tags(&[("highway", "tertiary"), ("motor_vehicle", "no")]), Mode::Drive));
         assert!(usable(&tags(&[("highway", "tertiary"), ("motor_vehicle", "no")]), Mode::Bike));
         assert!(usable(&tags(&[("highway", "footway"), ("bicycle", "designated")]), Mode::Bike));

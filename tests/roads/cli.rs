@@ -61,7 +61,16 @@ fn import_then_time_agrees_with_the_reference() {
         format!("{lat},{lon}")
     };
     let output = legalmap(&[
-        "roads", "time", "--from", &lat_lon(origin), "--to", &lat_lon(target), "--mode", "drive", "--database", &database,
+        "roads",
+        "time",
+        "--from",
+        &lat_lon(origin),
+        "--to",
+        &lat_lon(target),
+        "--mode",
+        "drive",
+        "--database",
+        &database,
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let answer: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -115,7 +124,18 @@ fn bad_extracts_are_refused_and_the_network_kept() {
 fn time_refuses_bad_input_clearly() {
     let (_dir, database, roads) = site();
     let time = |from: &str, mode: &str| {
-        legalmap(&["roads", "time", "--from", from, "--to", "42.5,1.5", "--mode", mode, "--database", &database])
+        legalmap(&[
+            "roads",
+            "time",
+            "--from",
+            from,
+            "--to",
+            "42.5,1.5",
+            "--mode",
+            mode,
+            "--database",
+            &database,
+        ])
     };
     let output = time("42.5", "walk");
     assert!(stderr(&output).contains("expected LAT,LON"), "{}", stderr(&output));
@@ -149,8 +169,13 @@ pub fn tiny_pbf() -> Vec<u8> {
         // sint64 fields in zigzag form; positions in units of 100 nanodegrees (the default).
         field(1, &[varint_field(1, id * 2), varint_field(8, lat * 2), varint_field(9, lon * 2)].concat())
     };
-    let way = [varint_field(1, 7), field(2, &varint(1)), field(3, &varint(2)), field(8, &[varint(2 * 1), varint(2 * 1)].concat())]
-        .concat();
+    let way = [
+        varint_field(1, 7),
+        field(2, &varint(1)),
+        field(3, &varint(2)),
+        field(8, &[varint(2 * 1), varint(2 * 1)].concat()),
+    ]
+    .concat();
     let group = [node(1, 425_000_000, 15_000_000), node(2, 425_010_000, 15_010_000)].concat();
     let primitive_block = [field(1, &strings), field(2, &group), field(2, &field(3, &way))].concat();
     [blob("OSMHeader", &header_block), blob("OSMData", &primitive_block)].concat()

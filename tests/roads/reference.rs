@@ -54,7 +54,8 @@ impl Reference {
                 Element::Way(way) => {
                     let tags: Vec<(&str, &str)> = way.tags().collect();
                     if let Some(rules) = WayRules::of(&WayTags::from_pairs(tags.iter().copied())) {
-                        let find = |key: &str| tags.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string());
+                        let find =
+                            |key: &str| tags.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string());
                         ways.push(RefWay {
                             nodes: way.refs().collect(),
                             oneway: find("oneway"),
@@ -76,7 +77,9 @@ impl Reference {
                     Mode::Drive => way.rules.drive_kmh,
                 };
                 for pair in way.nodes.windows(2) {
-                    let (Some(&a), Some(&b)) = (positions.get(&pair[0]), positions.get(&pair[1])) else { continue };
+                    let (Some(&a), Some(&b)) = (positions.get(&pair[0]), positions.get(&pair[1])) else {
+                        continue;
+                    };
                     if pair[0] == pair[1] {
                         continue;
                     }
