@@ -173,7 +173,8 @@ pub fn tiny_pbf() -> Vec<u8> {
         varint_field(1, 7),
         field(2, &varint(1)),
         field(3, &varint(2)),
-        field(8, &[varint(2 * 1), varint(2 * 1)].concat()),
+        // Node ids 1 and 2, delta-coded (1, +1), zigzag-encoded (2, 2).
+        field(8, &[varint(2), varint(2)].concat()),
     ]
     .concat();
     let group = [node(1, 425_000_000, 15_000_000), node(2, 425_010_000, 15_010_000)].concat();
