@@ -8,9 +8,9 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 
 use crate::coverage::DEFAULT_CELL_M;
-use crate::domain::Datum;
+use crate::domain::{Datum, LonLat};
 use crate::locator::travel::{
-    DEFAULT_BIKE_KMH, DEFAULT_DETOUR_FACTOR, DEFAULT_DRIVE_KMH, DEFAULT_WALK_KMH, TravelModel,
+    DEFAULT_BIKE_KMH, DEFAULT_DETOUR_FACTOR, DEFAULT_DRIVE_KMH, DEFAULT_WALK_KMH, Mode, TravelModel,
 };
 use crate::server::{
     ConnectionLimits, DEFAULT_HEADER_READ_TIMEOUT_SECS, DEFAULT_IDLE_TIMEOUT_SECS, default_max_connections,
@@ -66,9 +66,59 @@ pub enum Command {
     /// Print the verification campaign per town: points by location quality, verified, and the
     /// next points to visit in route order. Reads an existing database only.
     Campaign(CampaignArgs),
+    /// The road network (OpenStreetMap) for travel times on real roads.
+    #[command(subcommand)]
+    Roads(RoadsCommand),
     /// Write a synthetic point set shaped like China's villages (for benchmarks; every row is
     /// marked synthetic), as a points CSV that `import` takes, and optionally query origins.
     Synth(SynthArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoadsCommand {
+    /// Read an OpenStreetMap extract (.osm.pbf) and store its road network for walking, cycling
+    /// and driving beside the database (legalmap.db -> legalmap.roads). The network in place is
+    /// replaced only when the import succeeds.
+    Import(RoadsImportArgs),
+    /// Print the travel time between two places on the stored network, as JSON.
+    Time(RoadsTimeArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RoadsImportArgs {
+    /// The extract, e.g. Zhejiang's clipped to the district (docs/roads.md).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Walking and cycling times use these speeds (the driving speed comes from each road).
+    #[command(flatten)]
+    pub travel: TravelArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RoadsTimeArgs {
+    /// Origin as LAT,LON (WGS-84 degrees), e.g. 47.14,9.52.
+    #[arg(long, value_parser = parse_lat_lon)]
+    pub from: LonLat,
+    /// Destination as LAT,LON (WGS-84 degrees).
+    #[arg(long, value_parser = parse_lat_lon)]
+    pub to: LonLat,
+    /// walk, bike or drive.
+    #[arg(long, value_parser = clap::value_parser!(Mode))]
+    pub mode: Mode,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+/// Parses `LAT,LON` in degrees (latitude first, as map apps copy it).
+pub fn parse_lat_lon(text: &str) -> Result<LonLat, String> {
+    let (lat, lon) = text
+        .split_once(',')
+        .ok_or_else(|| format!("expected LAT,LON in degrees, e.g. 28.64,121.26; got {text:?}"))?;
+    let number = |part: &str, name: &str| {
+        part.trim().parse::<f64>().map_err(|_| format!("the {name} in {text:?} is not a number"))
+    };
+    LonLat::parse(number(lon, "longitude")?, number(lat, "latitude")?).map_err(|error| error.to_string())
 }
 
 #[derive(Debug, Clone, Args)]

@@ -22,6 +22,8 @@ pub mod locator;
 pub mod observe;
 /// Point data in and out: the CSV file, the staff form, the bundled set and synthetic sets.
 pub mod points;
+/// Travel times on real roads: the OpenStreetMap road network per mode, snapping and routing.
+pub mod roads;
 /// HTTP handlers.
 pub mod routes;
 /// The server loop: connections served with HTTP/1, timed out when idle or half-sent, capped.

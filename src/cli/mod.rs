@@ -22,6 +22,7 @@ use crate::web::upload::decode_csv;
 mod backup;
 mod campaign;
 mod coverage;
+mod roads;
 mod users;
 
 pub async fn run(command: Command) -> anyhow::Result<()> {
@@ -34,6 +35,7 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         Command::Restore(args) => backup::restore(args).await,
         Command::Coverage(args) => coverage::run(args).await,
         Command::Campaign(args) => campaign::run(args).await,
+        Command::Roads(command) => roads::run(command),
         Command::Synth(args) => synth(args),
     }
 }
