@@ -122,6 +122,11 @@ async fn bad_rows_and_bad_text_are_refused_naming_the_problem() {
         let reply = saving(&app, &session, URI, fields).await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{message}");
         assert!(reply.body.contains(message), "{message}: {}", reply.body);
+        let fieldset = reply.body.split("id=\"opening-hours-fields\"").nth(1).unwrap();
+        assert!(
+            fieldset.split("</fieldset>").next().unwrap().contains(message),
+            "shown by the rows too: {message}"
+        );
     }
     // A day in two rows, and rows with text too.
     let mut fields = open(&app, &session, URI).await;

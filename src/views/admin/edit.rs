@@ -119,7 +119,7 @@ pub fn edit_page(view: &EditView<'_>) -> Markup {
                 }
                 label { (PointField::Address.label_zh()) input name="address" value=(text(&form.address)) maxlength="200"; }
                 label { (PointField::Phone.label_zh()) input name="phone" value=(text(&form.phone)) inputmode="tel" placeholder="0576-84000000"; }
-                (hours_fieldset(form))
+                (hours_fieldset(form, &view.draft.problems))
                 (location_fieldset(view))
                 (location_preview(view))
                 @if view.outcome != Some(Outcome::NotSaved) { (confirmations(view)) }

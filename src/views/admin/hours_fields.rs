@@ -12,11 +12,18 @@ use crate::points::hours_form::{day_field, range_fields};
 /// What each range of a row is called.
 const RANGE_NAMES: [&str; MAX_RANGES] = ["上午", "下午"];
 
-pub fn hours_fieldset(form: &PointForm) -> Markup {
+/// `problems` are the form's problems: those about the hours are repeated inside the fieldset,
+/// next to the rows they name (the banner at the top lists them all).
+pub fn hours_fieldset(form: &PointForm, problems: &[String]) -> Markup {
     let advanced = PointForm::text(&form.opening_hours);
+    let label = PointField::OpeningHours.label_zh();
+    let ours: Vec<&String> = problems.iter().filter(|p| p.starts_with(label)).collect();
     html! {
-        fieldset #opening-hours-fields {
-            legend { (PointField::OpeningHours.label_zh()) }
+        fieldset #opening-hours-fields aria-describedby=[(!ours.is_empty()).then_some("opening-hours-problems")] {
+            legend { (label) }
+            @if !ours.is_empty() {
+                ul.problem #opening-hours-problems role="alert" { @for problem in &ours { li { (problem) } } }
+            }
             p.note {
                 "每行勾选星期，再填时段（北京时间，24 小时制）；只上半天的只填“上午”一段。不开放的日子不勾选。全部留空表示办公时间未知。"
             }
