@@ -45,9 +45,9 @@ fn build_points(source_dir: &Path, output: &Path) -> anyhow::Result<()> {
         .collect();
     let mut extra = extra_locations(source_dir)?;
     let mut writer = csv::Writer::from_path(output)?;
-    // No source gives an area type (import defaults it by kind) nor an on-site GPS fix: those
-    // columns are left out.
-    let not_from_sources = ["area_type", "accuracy_m", "location_fixed_at"];
+    // No source gives an area type (import defaults it by kind), an on-site GPS fix or opening
+    // hours: those columns are left out.
+    let not_from_sources = ["area_type", "accuracy_m", "location_fixed_at", "opening_hours"];
     writer.write_record(COLUMNS.iter().filter(|column| !not_from_sources.contains(column)))?;
     for unit in &units {
         let code = &unit["code"];

@@ -17,11 +17,13 @@ use crate::coverage::{Coverage, DEFAULT_CELL_M, Grid};
 use crate::db::Db;
 use crate::db::points::DbError;
 use crate::domain::PointCode;
+use crate::domain::quote::{clip, quote};
 use crate::error::{self, AppError};
 use crate::locator::district::DistrictBoundary;
 use crate::locator::index::PointIndex;
 use crate::locator::travel::TravelModel;
 use crate::routes;
+use crate::server::ConnectionLimits;
 use crate::web::client_address::TrustedProxies;
 use crate::web::links::PublicUrl;
 use crate::web::map::{MapSettings, TileSource};
@@ -218,15 +220,24 @@ async fn security_headers(mut response: Response) -> Response {
 }
 
 /// Serves `router(state)` on `listener` until `shutdown` completes, then finishes the
-/// requests in flight.
+/// requests in flight; connections limited as by default (see [`serve_with_limits`]).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    // The peer address feeds the per-address throttles (see `web::client_address`).
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    serve_with_limits(listener, state, ConnectionLimits::default(), shutdown).await
+}
+
+/// [`serve`], with idle and half-sent connections closed and open connections capped as
+/// `limits` says (see `crate::server`). The peer address (`ConnectInfo`) feeds login throttling.
+pub async fn serve_with_limits(
+    listener: TcpListener,
+    state: AppState,
+    limits: ConnectionLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    crate::server::serve(listener, router(state), limits, shutdown).await
 }
 
 /// 200 with the number of indexed points; the index is loaded before the server listens.
@@ -235,7 +246,7 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
 }
 
 async fn api_not_found(uri: Uri) -> AppError {
-    AppError::not_found(format!("no API endpoint at {}; see /api/v1/openapi.json", uri.path()))
+    AppError::not_found(format!("no API endpoint at {}; see /api/v1/openapi.json", quote(uri.path())))
 }
 
 /// 405 as JSON under `/api`, as a page elsewhere.
@@ -243,11 +254,16 @@ async fn method_not_allowed(method: Method, uri: Uri) -> Response {
     let error = AppError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",
-        format!("{method} is not allowed on {}", uri.path()),
+        format!("{} is not allowed on {}", clip(method.as_str()), quote(uri.path())),
     );
     if error::is_api_path(uri.path()) { error.into_response() } else { error.into_page() }
 }
 
-async fn page_not_found() -> Response {
+/// What no route matched: JSON under `/api` (such as `/api/` or `/api/v1/`, which the
+/// catch-all routes do not match), a page elsewhere.
+async fn page_not_found(uri: Uri) -> Response {
+    if error::is_api_path(uri.path()) {
+        return api_not_found(uri).await.into_response();
+    }
     AppError::not_found("请检查网址是否正确。").into_page()
 }

@@ -3,6 +3,7 @@
 
 use std::net::IpAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -10,6 +11,9 @@ use crate::coverage::DEFAULT_CELL_M;
 use crate::domain::Datum;
 use crate::locator::travel::{
     DEFAULT_BIKE_KMH, DEFAULT_DETOUR_FACTOR, DEFAULT_DRIVE_KMH, DEFAULT_WALK_KMH, TravelModel,
+};
+use crate::server::{
+    ConnectionLimits, DEFAULT_HEADER_READ_TIMEOUT_SECS, DEFAULT_IDLE_TIMEOUT_SECS, default_max_connections,
 };
 use crate::web::map::{DEFAULT_TILE_ATTRIBUTION, DEFAULT_TILE_URL, TileSource};
 
@@ -163,6 +167,8 @@ pub struct ServeArgs {
     /// the QR codes on printed field sheets open it. Unset: the address the sheet was printed from.
     #[arg(long, env = "LEGALMAP_PUBLIC_URL")]
     pub public_url: Option<String>,
+    #[command(flatten)]
+    pub connections: ConnectionArgs,
     /// A reverse proxy in front of legalmap (an IP address; repeat the option for several, or
     /// separate them with commas in the environment variable). Only for requests whose TCP peer
     /// is one of these is the client's address taken from X-Forwarded-For, for the per-address
@@ -320,6 +326,37 @@ pub struct ExportArgs {
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub database: DatabaseArgs,
+}
+
+/// How long connections may wait, and how many may be open (see `crate::server`).
+#[derive(Debug, Clone, Args)]
+pub struct ConnectionArgs {
+    /// A request's headers must arrive within this many seconds of its first byte (1-300).
+    #[arg(long, env = "LEGALMAP_HEADER_READ_TIMEOUT_SECS", default_value_t = DEFAULT_HEADER_READ_TIMEOUT_SECS,
+        value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub header_read_timeout_secs: u64,
+    /// A connection waiting for a request is closed after this many seconds (1-3600).
+    #[arg(long, env = "LEGALMAP_IDLE_TIMEOUT_SECS", default_value_t = DEFAULT_IDLE_TIMEOUT_SECS,
+        value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub idle_timeout_secs: u64,
+    /// The most connections open at once (16-1000000); past it the oldest idle or half-sent one
+    /// is closed for a new one. Default: the open-file limit less 128, at most 8192.
+    #[arg(long, env = "LEGALMAP_MAX_CONNECTIONS", value_parser = clap::value_parser!(u64).range(16..=1_000_000))]
+    pub max_connections: Option<u64>,
+}
+
+impl ConnectionArgs {
+    /// The limits the server loop applies.
+    pub fn limits(&self) -> ConnectionLimits {
+        ConnectionLimits {
+            header_read_timeout: Duration::from_secs(self.header_read_timeout_secs),
+            idle_timeout: Duration::from_secs(self.idle_timeout_secs),
+            max_connections: self
+                .max_connections
+                .and_then(|max| usize::try_from(max).ok())
+                .unwrap_or_else(default_max_connections),
+        }
+    }
 }
 
 #[cfg(test)]

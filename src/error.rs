@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
@@ -181,21 +181,28 @@ pub fn is_staff_path(path: &str) -> bool {
 /// One layer, not two: each `from_fn` layer costs a boxed future per request, and at 346
 /// points the two cost about a fifth of `/nearest`'s throughput.
 /// On a staff page, an error page is framed as the staff pages are, with their navigation when
-/// the session is live (see [`staff_error_page`]).
+/// the session is live (see [`staff_error_page`]); and every staff answer, exports included, is
+/// marked `Cache-Control: no-store`: it shows data only a session may see, which must not stay
+/// in a shared computer's cache or a proxy's.
 pub async fn error_middleware(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let api = is_api_path(path);
     // Only a staff request pays for keeping its headers (the session cookie).
     let staff_headers = is_staff_path(path).then(|| request.headers().clone());
     let response = log_internal_errors(request, next).await;
-    if response.status().is_success() {
-        return response;
-    }
-    let response = render_foreign_errors(api, response).await;
-    match staff_headers {
-        Some(headers) => staff_error_page(&state, &headers, response).await,
-        None => response,
-    }
+    let Some(headers) = staff_headers else {
+        if response.status().is_success() {
+            return response;
+        }
+        return render_foreign_errors(api, response).await;
+    };
+    let mut response = if response.status().is_success() {
+        response
+    } else {
+        staff_error_page(&state, &headers, render_foreign_errors(false, response).await).await
+    };
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// An error page of a staff request, rendered again in the staff frame. The session is looked
@@ -233,8 +240,11 @@ async fn render_foreign_errors(api: bool, response: Response) -> Response {
     let error = if api {
         let text = axum::body::to_bytes(body, FOREIGN_BODY_MAX_BYTES).await.unwrap_or_default();
         let text = String::from_utf8_lossy(&text).trim().to_owned();
-        let message =
-            if text.is_empty() { status.canonical_reason().unwrap_or("error").to_owned() } else { text };
+        let message = if text.is_empty() {
+            status.canonical_reason().unwrap_or("error").to_owned()
+        } else {
+            crate::domain::quote::clip(&text).into_owned()
+        };
         AppError::new(status, foreign_code(status), message)
     } else {
         AppError::new(status, foreign_code(status), foreign_page_message(status))

@@ -22,6 +22,8 @@ pub mod locator;
 pub mod points;
 /// HTTP handlers.
 pub mod routes;
+/// The server loop: connections served with HTTP/1, timed out when idle or half-sent, capped.
+pub mod server;
 /// HTML views (maud), pure functions.
 pub mod views;
 /// What the web layer needs besides handlers and views: static assets, staff authentication, the map.

@@ -1,49 +1,86 @@
 /* legalmap: enhances the server-rendered pages. Without this script everything still works
- * (forms and links); with it, results load in place, the location button appears, and the map
- * is drawn. The server sends map coordinates already in the tiles' datum (data-datum), and map
- * taps go back to it in that datum, so no datum arithmetic happens here. */
+ * (forms and links); with it, results load in place and the location button appears. It runs
+ * before the map library has arrived (on a slow line that is seconds), so it needs nothing from
+ * it: map.js draws the map when Leaflet is there, through `window.legalmapLocator`. */
 (function () {
   'use strict';
 
   var form = document.getElementById('search');
   var results = document.getElementById('results');
-  var mapElement = document.getElementById('map');
   var locateButton = document.getElementById('locate');
   var locateStatus = document.getElementById('locate-status');
-  var map = null;
-  var markersByCode = {};
-  var highlighted = [];
-  var originMarker = null;
+  /** What app.js and map.js share: map.js sets `drawResults` and `mapData` (the points and
+   * outline as last loaded); app.js offers `searchAt` for taps on the map. */
+  var locator = window.legalmapLocator = { drawResults: function () {}, mapData: null };
+  /** Past this the network counts as gone and the saved points answer. */
+  var FRAGMENT_TIMEOUT_MS = 10000;
 
   // ---- results panel -------------------------------------------------------------------
 
   /** Loads the results panel for `url`; `keepFocus`: leave focus where it is (a mode chosen
-   * with the arrow keys), else move the reader to the answer. */
+   * with the arrow keys), else move the reader to the answer. Without a network the answer is
+   * worked out from the saved points (offline.js). */
   function showPanel(url, remember, keepFocus) {
     if (!results) { window.location.href = url; return; }
     results.setAttribute('aria-busy', 'true');
     var fragmentUrl = url + (url.indexOf('?') < 0 ? '?' : '&') + 'fragment=1';
-    fetch(fragmentUrl, { headers: { Accept: 'text/html' } })
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = controller && window.setTimeout(function () { controller.abort(); }, FRAGMENT_TIMEOUT_MS);
+    fetch(fragmentUrl, { headers: { Accept: 'text/html' }, signal: controller && controller.signal })
       .then(function (response) { return response.text(); })
       .then(function (html) {
+        window.clearTimeout(timer);
         results.innerHTML = html;
-        results.removeAttribute('aria-busy');
-        if (remember && window.history && history.pushState) {
-          history.pushState({ url: url }, '', url);
-          // 大字模式 comes back to the results now shown, not to the page first loaded.
-          var returnTo = document.querySelector('form.text-size input[name=return_to]');
-          if (returnTo) { returnTo.value = url; }
-        }
-        var heading = document.getElementById('results-heading');
-        if (heading && !keepFocus) {
-          // Move the reader (and screen readers) to the answer, which sits below the form.
-          heading.setAttribute('tabindex', '-1');
-          heading.focus({ preventScroll: true });
-          heading.scrollIntoView({ block: 'start' });
-        }
-        drawResults();
+        panelShown(url, remember, keepFocus);
       })
-      .catch(function () { window.location.href = url; });
+      .catch(function () {
+        window.clearTimeout(timer);
+        showOffline(url, remember, keepFocus);
+      });
+  }
+
+  /** After a panel is in place: the address bar, the text-size link, focus, the map. */
+  function panelShown(url, remember, keepFocus) {
+    results.removeAttribute('aria-busy');
+    if (remember && window.history && history.pushState) {
+      history.pushState({ url: url }, '', url);
+      // 大字模式 comes back to the results now shown, not to the page first loaded.
+      var returnTo = document.querySelector('form.text-size input[name=return_to]');
+      if (returnTo) { returnTo.value = url; }
+    }
+    var heading = document.getElementById('results-heading');
+    if (heading && !keepFocus) {
+      // Move the reader (and screen readers) to the answer, which sits below the form.
+      heading.setAttribute('tabindex', '-1');
+      heading.focus({ preventScroll: true });
+      heading.scrollIntoView({ block: 'start' });
+    }
+    locator.drawResults();
+  }
+
+  /** The saved points (the map's data): the copy already loaded, else the service worker's. */
+  function savedPoints() {
+    if (locator.mapData) { return Promise.resolve(locator.mapData); }
+    return fetch('/map/data.json').then(function (response) {
+      if (!response.ok) { throw new Error('no saved points'); }
+      var savedAt = response.headers.get('Date');
+      return response.json().then(function (data) { data.savedAt = savedAt; return data; });
+    });
+  }
+
+  /** The answer from the saved points, marked offline; the page that asked when even those
+   * are missing (never visited with a network). */
+  function showOffline(url, remember, keepFocus) {
+    if (!window.legalmapOffline) { window.location.href = url; return; }
+    savedPoints().then(function (data) {
+      var children = window.legalmapOffline.answer(url, data);
+      results.textContent = '';
+      children.forEach(function (child) { results.appendChild(child); });
+      panelShown(url, remember, keepFocus);
+    }).catch(function () {
+      results.removeAttribute('aria-busy');
+      if (remember) { window.location.href = url; }
+    });
   }
 
   function selectedMode() {
@@ -55,6 +92,7 @@
     showPanel('/nearest?lat=' + lat.toFixed(6) + '&lon=' + lon.toFixed(6) + '&crs=' + crs +
       '&from=' + from + '&mode=' + selectedMode(), true);
   }
+  locator.searchAt = form ? searchAt : null;
 
   if (form && results) {
     form.addEventListener('submit', function (event) {
@@ -95,6 +133,16 @@
       showPanel(href, true);
     });
     window.addEventListener('popstate', function () { window.location.reload(); });
+    // Back online: an answer worked out offline is asked for again.
+    window.addEventListener('online', function () {
+      if (results.querySelector('.summary.offline')) { showPanel(window.location.pathname + window.location.search, false, true); }
+    });
+    // The service worker served the saved home page for another address (a results page or a
+    // point page never saved): answer that address from the saved points.
+    if (results.hasAttribute('data-home') && window.location.pathname !== '/') {
+      var point = /^\/points\/([^/]+)$/.exec(window.location.pathname);
+      showOffline(point ? '/nearest?code=' + encodeURIComponent(point[1]) : window.location.href, false, false);
+    }
   }
 
   // ---- "use my location" ---------------------------------------------------------------
@@ -196,121 +244,13 @@
   var focusTarget = document.querySelector('[data-focus-on-load]');
   if (focusTarget && document.activeElement !== focusTarget) { focusTarget.focus(); }
 
-  // ---- the map ---------------------------------------------------------------------------
+  // ---- offline -----------------------------------------------------------------------------
 
-  function icon(estimate, hit) {
-    return L.divIcon({
-      className: 'pin ' + (estimate ? 'pin-estimate' : 'pin-located') + (hit ? ' pin-hit' : ''),
-      iconSize: [22, 22]
+  // After the page has loaded (so it never competes with the first answer), the service
+  // worker saves the page, its files and the points for the next visit without a network.
+  if ('serviceWorker' in navigator) {
+    window.addEventListener('load', function () {
+      navigator.serviceWorker.register('/sw.js').catch(function () { /* the page works without it */ });
     });
-  }
-
-  /** A cluster: how many points, dashed when some of their locations are estimates. */
-  function clusterIcon(group) {
-    var markers = group.getAllChildMarkers();
-    var estimates = markers.filter(function (marker) { return marker.options.estimate; }).length;
-    var label = document.createElement('span');
-    label.textContent = String(markers.length);
-    return L.divIcon({
-      className: 'cluster' + (estimates ? ' cluster-estimate' : ''),
-      html: label.outerHTML,
-      iconSize: [40, 40]
-    });
-  }
-
-  function popup(point) {
-    var box = document.createElement('div');
-    var name = document.createElement('strong');
-    name.textContent = point.name;
-    var town = document.createElement('div');
-    town.textContent = point.town + (point.estimate ? '（位置为估算，待核实）' : '');
-    var link = document.createElement('a');
-    link.href = '/points/' + point.code;
-    link.textContent = '查看详情与导航';
-    box.appendChild(name);
-    box.appendChild(town);
-    box.appendChild(link);
-    return box;
-  }
-
-  function drawResults() {
-    if (!map) { return; }
-    highlighted.forEach(function (marker) { marker.setIcon(icon(marker.options.estimate, false)); });
-    highlighted = [];
-    if (originMarker) { map.removeLayer(originMarker); originMarker = null; }
-    var origin = document.getElementById('origin');
-    if (!origin) { return; }
-    var here = L.latLng(parseFloat(origin.dataset.lat), parseFloat(origin.dataset.lon));
-    originMarker = L.marker(here, {
-      icon: L.divIcon({ className: 'pin-origin', iconSize: [18, 18] }),
-      title: '查找的位置', alt: '查找的位置', keyboard: false, zIndexOffset: 1000
-    }).addTo(map);
-    var bounds = L.latLngBounds([here]);
-    Array.prototype.forEach.call(results.querySelectorAll('li[data-code]'), function (item, rank) {
-      var marker = markersByCode[item.dataset.code];
-      if (!marker) { return; }
-      marker.setIcon(icon(marker.options.estimate, true));
-      highlighted.push(marker);
-      if (rank < 3) { bounds.extend(marker.getLatLng()); }
-    });
-    map.fitBounds(bounds, { padding: [30, 30], maxZoom: 16, animate: false });
-  }
-
-  function drawMap(data) {
-    var outline = L.polygon(data.outline.map(function (p) { return [p[1], p[0]]; }), {
-      color: '#0b4f9c', weight: 2, fill: true, fillOpacity: 0.04, interactive: false
-    }).addTo(map);
-    // Many placeholders share a town centre: the cluster spreads them out when tapped.
-    var cluster = L.markerClusterGroup({
-      maxClusterRadius: 40,
-      showCoverageOnHover: false,
-      iconCreateFunction: clusterIcon
-    });
-    data.points.forEach(function (point) {
-      var marker = L.marker([point.lat, point.lon], {
-        icon: icon(point.estimate, false),
-        title: point.name + (point.estimate ? '（位置为估算）' : ''),
-        alt: point.name,
-        estimate: point.estimate
-      });
-      marker.bindPopup(popup(point));
-      markersByCode[point.code] = marker;
-      cluster.addLayer(marker);
-    });
-    map.addLayer(cluster);
-    var focus = mapElement.dataset.focusCode;
-    if (focus) {
-      map.setView([parseFloat(mapElement.dataset.focusLat), parseFloat(mapElement.dataset.focusLon)], 15, { animate: false });
-      var marker = markersByCode[focus];
-      if (marker) { cluster.zoomToShowLayer(marker, function () { marker.openPopup(); }); }
-    } else if (document.getElementById('origin')) {
-      drawResults();
-    } else {
-      map.fitBounds(outline.getBounds(), { padding: [8, 8], animate: false });
-    }
-    mapElement.setAttribute('data-ready', 'true');
-  }
-
-  if (mapElement && window.L) {
-    var fallback = mapElement.querySelector('.map-fallback');
-    if (fallback) { fallback.parentNode.removeChild(fallback); }
-    map = L.map(mapElement, { zoomControl: true, zoomSnap: 0.25 }).setView([28.6, 121.1], 10);
-    L.tileLayer(mapElement.dataset.tileUrl, {
-      attribution: mapElement.dataset.tileAttribution, maxZoom: 18
-    }).addTo(map);
-    if (form) {
-      map.on('click', function (event) {
-        searchAt(event.latlng.lat, event.latlng.lng, mapElement.dataset.datum, 'map');
-      });
-    }
-    fetch('/map/data.json')
-      .then(function (response) { return response.json(); })
-      .then(drawMap)
-      .catch(function () {
-        var note = document.createElement('p');
-        note.className = 'map-fallback';
-        note.textContent = '地图数据暂时无法加载，服务点列表不受影响。';
-        mapElement.parentNode.insertBefore(note, mapElement.nextSibling);
-      });
   }
 })();

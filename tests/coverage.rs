@@ -39,6 +39,7 @@ fn point(serial: usize, town: &str, location: LonLat, quality: LocationQuality) 
             address: None,
             phone: None,
             hours: None,
+            opening_hours: None,
             location,
             location_quality: quality,
             accuracy_m: None,

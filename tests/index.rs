@@ -17,6 +17,7 @@ fn point(serial: usize, lon: f64, lat: f64) -> ServicePoint {
             address: None,
             phone: None,
             hours: None,
+            opening_hours: None,
             location: LonLat::parse(lon, lat).unwrap(),
             location_quality: LocationQuality::StaffSet,
             accuracy_m: None,

@@ -17,6 +17,7 @@ fn point(code: &str, lon: f64, lat: f64, quality: LocationQuality) -> ServicePoi
         address: None,
         phone: None,
         hours: None,
+        opening_hours: None,
         location: LonLat::parse(lon, lat).unwrap(),
         location_quality: quality,
         accuracy_m: None,

@@ -59,8 +59,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tracing::info!(points = state.index().len(), "index loaded");
     let listener =
         TcpListener::bind(&args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
-    tracing::info!("listening on http://{}", listener.local_addr()?);
-    app::serve(listener, state, shutdown_signal()).await?;
+    let limits = args.connections.limits();
+    tracing::info!(
+        max_connections = limits.max_connections,
+        "listening on http://{}",
+        listener.local_addr()?
+    );
+    app::serve_with_limits(listener, state, limits, shutdown_signal()).await?;
     db.close().await;
     tracing::info!("stopped");
     Ok(())

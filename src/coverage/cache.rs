@@ -1,5 +1,6 @@
 //! Coverage is computed once per index snapshot and kept until the points change; so are the
-//! figures of the uploaded residential places (also dropped when places are uploaded).
+//! figures of the uploaded residential places (also dropped when places are uploaded) and the
+//! gaps' GeoJSON per mode, serialized and gzipped once (it is ~480 KB, fetched by map clients).
 
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -9,9 +10,14 @@ use super::{Coverage, Grid};
 use crate::db::points::DbError;
 use crate::locator::index::PointIndex;
 use crate::locator::travel::{Mode, TravelModel};
+use crate::web::cached_body::CachedBody;
 
 /// The places' figures per mode (in `Mode::ALL` order), and the snapshot they were computed for.
 type PlacesFor = (Arc<PointIndex>, Arc<Vec<PlaceSummary>>);
+
+/// The gaps' answers per mode (in `Mode::ALL` order, made when first asked for), and the
+/// snapshot they were made for.
+type GapsFor = (Arc<PointIndex>, [Option<Arc<CachedBody>>; 3]);
 
 /// The district's grid (fixed), and what was computed for the latest index snapshot.
 #[derive(Debug)]
@@ -20,6 +26,7 @@ pub struct CoverageCache {
     model: TravelModel,
     latest: Mutex<Option<Arc<Coverage>>>,
     places: Mutex<Option<PlacesFor>>,
+    gaps: Mutex<Option<GapsFor>>,
     /// Held while computing, so that requests arriving together after a change wait for one
     /// computation instead of each running their own on the server's few cores.
     computing: tokio::sync::Mutex<()>,
@@ -36,6 +43,7 @@ impl CoverageCache {
             model,
             latest: Mutex::new(None),
             places: Mutex::new(None),
+            gaps: Mutex::new(None),
             computing: tokio::sync::Mutex::new(()),
         }
     }
@@ -97,6 +105,47 @@ impl CoverageCache {
             .as_ref()
             .filter(|(cached, _)| Arc::ptr_eq(cached, index))
             .map(|(_, s)| Arc::clone(s))
+    }
+
+    /// The gaps' answer for `mode` over `index`: the cached one if it was made for this very
+    /// snapshot, else made now by `make` from the snapshot's coverage (on a blocking thread:
+    /// serializing and gzipping take a few tens of milliseconds) and kept.
+    pub async fn gaps_body<E: Send + 'static>(
+        &self,
+        index: Arc<PointIndex>,
+        mode: Mode,
+        make: impl FnOnce(&Coverage, Mode) -> Result<CachedBody, E> + Send + 'static,
+    ) -> Result<Arc<CachedBody>, E> {
+        let slot = Mode::ALL.iter().position(|&m| m == mode).expect("every mode is in Mode::ALL");
+        if let Some(cached) = self.cached_gaps(&index, slot) {
+            return Ok(cached);
+        }
+        let coverage = self.for_index(Arc::clone(&index)).await;
+        let _computing = self.computing.lock().await;
+        if let Some(cached) = self.cached_gaps(&index, slot) {
+            return Ok(cached);
+        }
+        let body = tokio::task::spawn_blocking(move || make(&coverage, mode))
+            .await
+            .expect("making the gaps' answer does not panic")
+            .map(Arc::new)?;
+        let mut gaps = lock(&self.gaps);
+        match gaps.as_mut() {
+            Some((cached, bodies)) if Arc::ptr_eq(cached, &index) => bodies[slot] = Some(Arc::clone(&body)),
+            _ => {
+                let mut bodies = [None, None, None];
+                bodies[slot] = Some(Arc::clone(&body));
+                *gaps = Some((index, bodies));
+            }
+        }
+        Ok(body)
+    }
+
+    fn cached_gaps(&self, index: &Arc<PointIndex>, slot: usize) -> Option<Arc<CachedBody>> {
+        lock(&self.gaps)
+            .as_ref()
+            .filter(|(cached, _)| Arc::ptr_eq(cached, index))
+            .and_then(|(_, bodies)| bodies[slot].clone())
     }
 
     /// Drops the places' figures (new places were uploaded).

@@ -290,10 +290,12 @@ async fn insert_in(
     let (code, kind, quality, area) =
         (r.code.as_str(), r.kind.as_str(), r.location_quality.as_str(), r.area_type.as_str());
     let (lon, lat) = (r.location.lon(), r.location.lat());
+    let opening_hours = r.opening_hours.as_ref().map(|hours| hours.as_str());
     sqlx::query!(
-        r#"INSERT INTO points (code, name, town_code, town, kind, address, phone, hours, lon, lat,
-                               location_quality, source, area_type, location_accuracy_m, location_fixed_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"#,
+        r#"INSERT INTO points (code, name, town_code, town, kind, address, phone, hours, opening_hours,
+                               lon, lat, location_quality, source, area_type, location_accuracy_m,
+                               location_fixed_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"#,
         code,
         r.name,
         r.town_code,
@@ -302,6 +304,7 @@ async fn insert_in(
         r.address,
         r.phone,
         r.hours,
+        opening_hours,
         lon,
         lat,
         quality,
@@ -329,10 +332,11 @@ pub(super) async fn update_in(
     let (code, kind, quality, area) =
         (r.code.as_str(), r.kind.as_str(), r.location_quality.as_str(), r.area_type.as_str());
     let (lon, lat) = (r.location.lon(), r.location.lat());
+    let opening_hours = r.opening_hours.as_ref().map(|hours| hours.as_str());
     let active = i64::from(new.active);
     let new_version = sqlx::query_scalar!(
         r#"UPDATE points SET name = ?, town_code = ?, town = ?, kind = ?, address = ?, phone = ?,
-                  hours = ?, lon = ?, lat = ?, location_quality = ?, source = ?, area_type = ?,
+                  hours = ?, opening_hours = ?, lon = ?, lat = ?, location_quality = ?, source = ?, area_type = ?,
                   location_accuracy_m = ?, location_fixed_at = ?, active = ?, verified_by = ?,
                   verified_at = CASE WHEN ? = '' THEN strftime('%Y-%m-%dT%H:%M:%SZ', 'now') ELSE ? END,
                   version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
@@ -345,6 +349,7 @@ pub(super) async fn update_in(
         r.address,
         r.phone,
         r.hours,
+        opening_hours,
         lon,
         lat,
         quality,

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use super::Db;
-use crate::domain::{LonLat, PointCode, PointRecord, ServicePoint, Verification};
+use crate::domain::{LonLat, OpeningHours, PointCode, PointRecord, ServicePoint, Verification};
 
 /// A store operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +43,7 @@ pub(super) struct PointRow {
     #[serde(deserialize_with = "optional_real_from_text")]
     pub location_accuracy_m: Option<f64>,
     pub location_fixed_at: Option<String>,
+    pub opening_hours: Option<String>,
 }
 
 impl TryFrom<PointRow> for ServicePoint {
@@ -64,6 +65,12 @@ impl TryFrom<PointRow> for ServicePoint {
             address: row.address,
             phone: row.phone,
             hours: row.hours,
+            opening_hours: row
+                .opening_hours
+                .as_deref()
+                .map(OpeningHours::parse)
+                .transpose()
+                .map_err(|e| corrupt(e.to_string()))?,
             source: row.source,
         };
         let verified = match (row.verified_by, row.verified_at) {
@@ -266,7 +273,7 @@ mod tests {
             .await
             .unwrap();
         let mut fields: Vec<&str> = super::super::field_names::<PointRow>().to_vec();
-        assert_eq!(fields.len(), 20);
+        assert_eq!(fields.len(), 21);
         columns.sort();
         fields.sort();
         assert_eq!(columns, fields);

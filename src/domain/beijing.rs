@@ -4,10 +4,16 @@
 
 use time::format_description::well_known::Rfc3339;
 use time::macros::{format_description, offset};
-use time::{Date, OffsetDateTime, UtcOffset};
+use time::{Date, OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 /// Asia/Shanghai since 1991.
 pub const OFFSET: UtcOffset = offset!(+8);
+
+/// The wall-clock time in Beijing now: what "open now?" is asked at.
+pub fn now() -> PrimitiveDateTime {
+    let at = OffsetDateTime::now_utc().to_offset(OFFSET);
+    PrimitiveDateTime::new(at.date(), at.time())
+}
 
 /// A stored RFC 3339 timestamp (any offset) as Beijing time; `None` if it does not parse.
 pub fn parse(rfc3339: &str) -> Option<OffsetDateTime> {

@@ -66,7 +66,7 @@ impl fmt::Display for Datum {
 
 /// The datum name was none of `wgs84`, `gcj02`, `bd09`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown datum {0:?}: expected wgs84, gcj02 or bd09")]
+#[error("unknown datum {}: expected wgs84, gcj02 or bd09", super::quote::quote(.0))]
 pub struct UnknownDatum(pub String);
 
 impl FromStr for Datum {

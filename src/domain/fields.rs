@@ -4,7 +4,7 @@
 //! compile until [`PointField::value_of`] reads it.
 
 use super::history::PointSnapshot;
-use super::{AreaType, LocationQuality, LonLat, PointKind, PointRecord, ServicePoint};
+use super::{AreaType, LocationQuality, LonLat, OpeningHours, PointKind, PointRecord, ServicePoint};
 
 /// Locations closer than this (metres) are the same place: the edit form shows coordinates to
 /// 7 decimals (about 1 cm), so reading them back is not a move.
@@ -21,6 +21,9 @@ pub enum PointField {
     AreaType,
     Address,
     Phone,
+    /// The structured opening hours (OpenStreetMap syntax).
+    OpeningHours,
+    /// The free-text note on the hours.
     Hours,
     Location,
     LocationQuality,
@@ -64,7 +67,7 @@ pub enum FieldValue<'a> {
 
 impl PointField {
     /// In the order the pages list them.
-    pub const ALL: [PointField; 16] = [
+    pub const ALL: [PointField; 17] = [
         PointField::Code,
         PointField::Name,
         PointField::Town,
@@ -72,6 +75,7 @@ impl PointField {
         PointField::AreaType,
         PointField::Address,
         PointField::Phone,
+        PointField::OpeningHours,
         PointField::Hours,
         PointField::Location,
         PointField::LocationQuality,
@@ -85,12 +89,13 @@ impl PointField {
 
     /// The fields the staff edit page decides, in its order: the merge of two editors' changes
     /// goes field by field over these. The location carries its quality, fix and source with it.
-    pub const EDITABLE: [PointField; 7] = [
+    pub const EDITABLE: [PointField; 8] = [
         PointField::Name,
         PointField::Kind,
         PointField::AreaType,
         PointField::Address,
         PointField::Phone,
+        PointField::OpeningHours,
         PointField::Hours,
         PointField::Location,
     ];
@@ -117,6 +122,7 @@ impl PointField {
             PointField::AreaType => to.area_type = from.area_type,
             PointField::Address => to.address.clone_from(&from.address),
             PointField::Phone => to.phone.clone_from(&from.phone),
+            PointField::OpeningHours => to.opening_hours.clone_from(&from.opening_hours),
             PointField::Hours => to.hours.clone_from(&from.hours),
             PointField::Location => {
                 to.location = from.location;
@@ -139,7 +145,8 @@ impl PointField {
             PointField::AreaType => "区域类型",
             PointField::Address => "地址",
             PointField::Phone => "电话",
-            PointField::Hours => "办公时间",
+            PointField::OpeningHours => "办公时间",
+            PointField::Hours => "办公时间说明",
             PointField::Location => "位置",
             PointField::LocationQuality => "位置质量",
             PointField::LocationAccuracy => "定位精度（米）",
@@ -169,6 +176,7 @@ impl PointField {
             address,
             phone,
             hours,
+            opening_hours,
             location,
             location_quality,
             accuracy_m,
@@ -184,6 +192,7 @@ impl PointField {
             PointField::AreaType => FieldValue::AreaType(*area_type),
             PointField::Address => FieldValue::Text(address.as_deref()),
             PointField::Phone => FieldValue::Text(phone.as_deref()),
+            PointField::OpeningHours => FieldValue::Text(opening_hours.as_ref().map(OpeningHours::as_str)),
             PointField::Hours => FieldValue::Text(hours.as_deref()),
             PointField::Location => FieldValue::Location(*location),
             PointField::LocationQuality => FieldValue::LocationQuality(*location_quality),
@@ -295,6 +304,7 @@ mod tests {
                 address: None,
                 phone: Some("0576-84000000".into()),
                 hours: None,
+                opening_hours: None,
                 location: LonLat::parse(121.26, 28.64).unwrap(),
                 location_quality: LocationQuality::Geocoded,
                 accuracy_m: None,
@@ -341,6 +351,27 @@ mod tests {
         let mut shown = base.clone();
         shown.location = LonLat::parse(121.260_000_01, 28.64).unwrap();
         assert_eq!(merge(Some(&shown), &base, &base).record, base);
+    }
+
+    #[test]
+    fn opening_hours_and_their_note_merge_as_two_fields() {
+        let hours = |text: &str| Some(OpeningHours::parse(text).unwrap());
+        let base = point().record;
+        let mut current = base.clone();
+        current.opening_hours = hours("Mo-Fr 08:30-17:00");
+        let mut mine = base.clone();
+        mine.hours = Some("节假日休息".into());
+        let merged = merge(Some(&base), &current, &mine);
+        assert!(merged.conflicts.is_empty());
+        assert_eq!(
+            (merged.record.opening_hours, merged.record.hours),
+            (current.opening_hours.clone(), mine.hours.clone())
+        );
+        // The same rules however they were typed: no conflict.
+        mine.opening_hours = hours("mo-fr 8:30-17:00");
+        assert!(merge(Some(&base), &current, &mine).conflicts.is_empty());
+        mine.opening_hours = hours("Mo-Sa 08:30-17:00");
+        assert_eq!(merge(Some(&base), &current, &mine).conflicts, [PointField::OpeningHours]);
     }
 
     #[test]

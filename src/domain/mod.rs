@@ -9,10 +9,12 @@ pub mod gps_fix;
 pub mod history;
 pub mod import_batch;
 pub mod lonlat;
+pub mod opening_hours;
 pub mod paging;
 pub mod paste;
 pub mod point;
 pub mod point_filter;
+pub mod quote;
 pub mod report;
 pub mod staff;
 
@@ -21,5 +23,6 @@ pub const LEGAL_HOTLINE: &str = "12348";
 
 pub use datum::Datum;
 pub use lonlat::{CoordError, LonLat};
+pub use opening_hours::OpeningHours;
 pub use point::{AreaType, LocationQuality, PointCode, PointKind, PointRecord, ServicePoint, Verification};
 pub use point_filter::PointFilter;

@@ -5,7 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::LonLat;
+use super::{LonLat, OpeningHours};
 
 /// The 12-digit National Bureau of Statistics code of the village or community a point serves;
 /// the point's stable id.
@@ -34,7 +34,7 @@ impl PointCode {
         if trimmed.len() == 12 && trimmed.bytes().all(|b| b.is_ascii_digit()) {
             Ok(Self(trimmed.to_owned()))
         } else {
-            Err(format!("code {raw:?} is not a 12-digit NBS village code"))
+            Err(format!("code {} is not a 12-digit NBS village code", super::quote::quote(raw)))
         }
     }
 
@@ -81,9 +81,9 @@ macro_rules! named_enum {
                 match raw.trim() {
                     $($text => Ok($name::$variant),)+
                     other => Err(format!(
-                        "unknown {} {:?}: expected one of {}",
+                        "unknown {} {}: expected one of {}",
                         $label,
-                        other,
+                        $crate::domain::quote::quote(other),
                         [$($text),+].join(", ")
                     )),
                 }
@@ -181,8 +181,14 @@ pub struct PointRecord {
     /// `None` (null) when unknown: never invented.
     pub address: Option<String>,
     pub phone: Option<String>,
-    /// Opening hours as staff wrote them.
+    /// A free-text note on the opening hours, for what `opening_hours` cannot say (holidays,
+    /// appointments); staff see it as 办公时间说明.
     pub hours: Option<String>,
+    /// Opening hours in OpenStreetMap's `opening_hours` syntax, normalized, e.g.
+    /// `Mo-Fr 08:30-12:00,13:30-17:30; Sa 09:00-12:00`; null while unknown. Times are Beijing time.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, example = "Mo-Fr 08:30-12:00,13:30-17:30; Sa 09:00-12:00")]
+    pub opening_hours: Option<OpeningHours>,
     pub location: LonLat,
     pub location_quality: LocationQuality,
     /// The GPS fix's accuracy radius, metres: set only for `gps_on_site` locations (typed,

@@ -1,8 +1,9 @@
 //! The points CSV: the format of `data/points.csv`, `legalmap import` and `legalmap export`.
 //!
 //! Columns: `code,name,town_code,town,kind,address,phone,hours,lon,lat,crs,location_quality,source,area_type,
-//! accuracy_m,location_fixed_at` (`address`, `phone`, `hours`, `area_type` and the GPS fix's `accuracy_m` (metres)
-//! and `location_fixed_at` (RFC 3339) may be left out or empty; the fix is only for `gps_on_site` rows). `crs` is the datum of `lon`/`lat` as
+//! accuracy_m,location_fixed_at,opening_hours` (`address`, `phone`, `hours` (the free-text note on the hours),
+//! `area_type`, the GPS fix's `accuracy_m` (metres) and `location_fixed_at` (RFC 3339), and `opening_hours`
+//! (OpenStreetMap syntax, checked) may be left out or empty; the fix is only for `gps_on_site` rows). `crs` is the datum of `lon`/`lat` as
 //! written (`wgs84`, `gcj02` or `bd09`); rows are converted to WGS-84 as they are read, and
 //! exports are written in WGS-84.
 
@@ -14,10 +15,10 @@ use super::excel_rows::ExcelRows;
 use crate::domain::datum::is_in_china_rectangle;
 use crate::domain::gps_fix;
 use crate::domain::lonlat::CoordError;
-use crate::domain::{AreaType, Datum, LocationQuality, LonLat, PointCode, PointRecord};
+use crate::domain::{AreaType, Datum, LocationQuality, LonLat, OpeningHours, PointCode, PointRecord};
 
 /// The columns, in the order exports write them.
-pub const COLUMNS: [&str; 16] = [
+pub const COLUMNS: [&str; 17] = [
     "code",
     "name",
     "town_code",
@@ -34,10 +35,11 @@ pub const COLUMNS: [&str; 16] = [
     "area_type",
     "accuracy_m",
     "location_fixed_at",
+    "opening_hours",
 ];
 /// May be left out; `area_type` then defaults by kind (communities urban, the rest rural).
-const OPTIONAL_COLUMNS: [&str; 6] =
-    ["address", "phone", "hours", "area_type", "accuracy_m", "location_fixed_at"];
+const OPTIONAL_COLUMNS: [&str; 7] =
+    ["address", "phone", "hours", "area_type", "accuracy_m", "location_fixed_at", "opening_hours"];
 
 /// One problem with one row (or, at row 1, with the header).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,6 +183,8 @@ pub fn write_points<'a>(
             record.area_type.as_str(),
             &accuracy_m,
             record.location_fixed_at.as_deref().unwrap_or(""),
+            // Never starts with a formula character: the parser accepts none of them first.
+            record.opening_hours.as_ref().map_or("", OpeningHours::as_str),
         ])?;
     }
     writer.flush()?;
@@ -218,7 +222,8 @@ fn chinese_field(column: &str) -> &'static str {
         "area_type" => "区域类型",
         "address" => "地址",
         "phone" => "电话",
-        "hours" => "服务时间",
+        "hours" => "办公时间说明",
+        "opening_hours" => "办公时间",
         "accuracy_m" => "定位精度",
         "location_fixed_at" => "定位时间",
         _ => "字段",
@@ -318,6 +323,15 @@ fn parse_row(row: &csv::StringRecord, columns: &ColumnPositions) -> Result<Point
     if accuracy_m.is_some() && quality != Some(LocationQuality::GpsOnSite) {
         reasons.push("accuracy_m is only for gps_on_site rows（定位精度仅适用于现场定位）".into());
     }
+    let opening_hours = match optional("opening_hours") {
+        Some(raw) => OpeningHours::parse(&raw)
+            .map_err(|e| {
+                reasons
+                    .push(format!("{e}（opening_hours {raw:?} is not OpenStreetMap opening_hours syntax）"))
+            })
+            .ok(),
+        None => None,
+    };
     let phone = optional("phone");
     if let Some(phone) = &phone
         && let Err(reason) = check_phone(phone)
@@ -338,6 +352,7 @@ fn parse_row(row: &csv::StringRecord, columns: &ColumnPositions) -> Result<Point
                 address: optional("address"),
                 phone,
                 hours: optional("hours"),
+                opening_hours,
                 location: datum.to_wgs84(position),
                 location_quality,
                 accuracy_m,

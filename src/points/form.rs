@@ -7,11 +7,13 @@ use serde::Deserialize;
 
 use crate::domain::fields::SAME_PLACE_M;
 use crate::domain::gps_fix::GpsFix;
+use crate::domain::opening_hours::rows::rows_of;
 use crate::domain::paste::parse_pasted;
 use crate::domain::{
-    AreaType, Datum, LocationQuality, LonLat, PointCode, PointKind, PointRecord, ServicePoint,
+    AreaType, Datum, LocationQuality, LonLat, OpeningHours, PointCode, PointKind, PointRecord, ServicePoint,
 };
 use crate::points::csv_file::check_phone;
+use crate::points::hours_form::{HoursRows, opening_hours_of};
 use crate::web::map::MapSettings;
 
 /// Why a town-centre location cannot be marked verified: it is a stand-in, not a place.
@@ -29,7 +31,14 @@ pub struct PointForm {
     pub name: Option<String>,
     pub address: Option<String>,
     pub phone: Option<String>,
+    /// The free-text note on the opening hours.
     pub hours: Option<String>,
+    /// The opening hours as OpenStreetMap text ("高级格式"): filled when the rows cannot show
+    /// them; staff may type it instead of using the rows.
+    pub opening_hours: Option<String>,
+    /// The opening hours as weekday rows (the `oh…` fields).
+    #[serde(flatten)]
+    pub hours_rows: HoursRows,
     pub kind: Option<String>,
     pub area_type: Option<String>,
     pub lat: Option<String>,
@@ -51,6 +60,8 @@ pub struct PointForm {
     pub base_address: Option<String>,
     pub base_phone: Option<String>,
     pub base_hours: Option<String>,
+    /// The normalized OpenStreetMap text, empty when unknown.
+    pub base_opening_hours: Option<String>,
     /// WGS-84, as `lat`/`lon` were shown.
     pub base_lat: Option<String>,
     pub base_lon: Option<String>,
@@ -79,6 +90,9 @@ impl PointForm {
             base_address: Some(r.address.clone().unwrap_or_default()),
             base_phone: Some(r.phone.clone().unwrap_or_default()),
             base_hours: Some(r.hours.clone().unwrap_or_default()),
+            base_opening_hours: Some(
+                r.opening_hours.as_ref().map(|h| h.as_str().to_owned()).unwrap_or_default(),
+            ),
             base_lat: Some(lat.clone()),
             base_lon: Some(lon.clone()),
             version: Some(version.to_string()),
@@ -88,6 +102,12 @@ impl PointForm {
             address: r.address.clone(),
             phone: r.phone.clone(),
             hours: r.hours.clone(),
+            hours_rows: HoursRows::of(r.opening_hours.as_ref()),
+            opening_hours: r
+                .opening_hours
+                .as_ref()
+                .filter(|hours| rows_of(hours).is_none())
+                .map(|hours| hours.as_str().to_owned()),
             kind: Some(r.kind.to_string()),
             area_type: Some(r.area_type.to_string()),
             lat: Some(lat),
@@ -120,6 +140,7 @@ impl PointForm {
             base_address: base.base_address,
             base_phone: base.base_phone,
             base_hours: base.base_hours,
+            base_opening_hours: base.base_opening_hours,
             base_lat: base.base_lat,
             base_lon: base.base_lon,
             ..self
@@ -135,6 +156,11 @@ impl PointForm {
         let optional = |field: &Option<String>| Some(text(field).to_owned()).filter(|v| !v.is_empty());
         let (lon, lat) = (text(&self.base_lon).parse().ok()?, text(&self.base_lat).parse().ok()?);
         let shown_at = LonLat::parse(lon, lat).ok()?;
+        // A form from before opening hours were structured has no base for them: unknown.
+        let opening_hours = match text(&self.base_opening_hours) {
+            "" => None,
+            shown => Some(OpeningHours::parse(shown).ok()?),
+        };
         let mut base = PointRecord {
             name: text(&self.base_name).to_owned(),
             kind: text(&self.base_kind).parse().ok()?,
@@ -142,6 +168,7 @@ impl PointForm {
             address: optional(&self.base_address),
             phone: optional(&self.base_phone),
             hours: optional(&self.base_hours),
+            opening_hours,
             ..current.clone()
         };
         if shown_at.distance_m(current.location) > SAME_PLACE_M {
@@ -252,7 +279,11 @@ impl Draft {
             Some(value.to_owned()).filter(|v| !v.is_empty())
         };
         let address = optional(&form.address, "地址", &mut problems);
-        let hours = optional(&form.hours, "办公时间", &mut problems);
+        let hours = optional(&form.hours, "办公时间说明", &mut problems);
+        let opening_hours = opening_hours_of(&form.hours_rows, text(&form.opening_hours))
+            .map_err(|found| problems.extend(found))
+            .ok()
+            .flatten();
         let phone = optional(&form.phone, "电话", &mut problems);
         if let Some(phone) = &phone
             && check_phone(phone).is_err()
@@ -331,6 +362,7 @@ impl Draft {
                     address,
                     phone,
                     hours,
+                    opening_hours,
                     location,
                     location_quality,
                     accuracy_m,

@@ -7,6 +7,8 @@ pub mod csv_file;
 mod excel_rows;
 /// The staff's point form: typed text to a checked draft, with confirmations.
 pub mod form;
+/// The opening-hours rows of the point form (weekdays and times) and their checks.
+pub mod hours_form;
 /// What an import would add, change and retire (the preview and the dry run).
 pub mod import_plan;
 /// The bundled data set and first-start loading.

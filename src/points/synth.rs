@@ -153,6 +153,7 @@ pub fn points(count: usize, seed: u64) -> Result<Vec<PointRecord>, String> {
                 address: None,
                 phone: None,
                 hours: None,
+                opening_hours: None,
                 location,
                 location_quality: LocationQuality::TownCentre,
                 accuracy_m: None,

@@ -3,6 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::response::Response;
 use maud::Markup;
 use serde::{Deserialize, Serialize};
@@ -134,14 +135,20 @@ pub async fn coverage_figures(
 
 /// The cells not within the provincial standard for a mode, as GeoJSON rectangles.
 ///
-/// Adjacent cells of a grid row are merged into one rectangle.
+/// Adjacent cells of a grid row are merged into one rectangle. The answer is made once per
+/// version of the points and carries an ETag: send it back in `If-None-Match` to get a 304 while
+/// the points have not changed.
 #[utoipa::path(
     get,
     path = "/coverage/gaps.geojson",
-    params(("mode" = Option<Mode>, Query, description = "walk, bike or drive; default walk.")),
+    params(
+        ("mode" = Option<Mode>, Query, description = "walk, bike or drive; default walk."),
+        ("If-None-Match" = Option<String>, Header, description = "The ETag of an earlier answer."),
+    ),
     responses(
         (status = 200, description = "A FeatureCollection of Polygons (WGS-84).", body = GapFeatureCollection,
             content_type = "application/geo+json"),
+        (status = 304, description = "Not modified: the `If-None-Match` ETag is current."),
         (status = 400, response = BadRequest),
         (status = 500, response = InternalError),
     )
@@ -149,10 +156,11 @@ pub async fn coverage_figures(
 pub async fn coverage_gaps(
     State(state): State<AppState>,
     ApiQuery(param): ApiQuery<ModeParam>,
+    headers: HeaderMap,
 ) -> AppResult<Response> {
     let mode = parse_mode(param.mode.as_deref())?;
-    let coverage = state.current_coverage().await;
-    geojson::response(geojson::coverage_gaps(&coverage, mode))
+    let body = state.coverage.gaps_body(state.index(), mode, geojson::coverage_gaps_body).await?;
+    Ok(body.respond(&headers))
 }
 
 /// The residents' summary: the share of each town within the standard, per mode.

@@ -4,7 +4,7 @@
 use axum::Router;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum_extra::extract::cookie::CookieJar;
@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::extract::{ApiQuery, PagePath};
 use super::params::{OriginParams, local_path, parse_mode};
 use crate::app::AppState;
-use crate::domain::{PointCode, PointFilter, ServicePoint};
+use crate::domain::{Datum, PointCode, PointFilter, ServicePoint, beijing};
 use crate::error::AppError;
 use crate::locator::Trip;
 use crate::locator::grouping;
@@ -22,6 +22,7 @@ use crate::locator::index::PointIndex;
 use crate::locator::travel::{CIRCLE_MINUTES, Mode};
 use crate::views::locator_page::{self, Panel, Results, SearchForm};
 use crate::views::{PageContext, point_page};
+use crate::web::hex::hex;
 use crate::web::{assets, cookies};
 
 /// How many nearest points a results page lists.
@@ -39,6 +40,17 @@ pub fn router() -> Router<AppState> {
         .route("/text-size", get(set_text_size))
         .route(crate::views::MANIFEST_PATH, get(manifest))
         .route("/favicon.ico", get(favicon))
+        .route("/sw.js", get(service_worker))
+}
+
+/// The service worker, at the root so that it may serve every public page. Revalidated on
+/// every visit: its bytes change with each release's files.
+async fn service_worker() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
+        crate::web::service_worker::script(),
+    )
+        .into_response()
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for PageContext {
@@ -81,7 +93,7 @@ async fn favicon() -> Redirect {
 async fn home(State(state): State<AppState>, context: PageContext) -> Markup {
     let index = state.index();
     let panel = welcome(&index);
-    locator_page::page(&context, &SearchForm::default(), &panel, &state.map.tiles)
+    locator_page::home_page(&context, &panel, &state.map.tiles)
 }
 
 fn welcome(index: &PointIndex) -> Panel<'static> {
@@ -210,6 +222,7 @@ fn answer<'a>(
         origin_in_district: state.district.contains(origin),
         picked_estimate: picked.filter(|point| point.record.location_quality.is_estimate()),
         entries,
+        now: beijing::now(),
     }))
 }
 
@@ -252,17 +265,20 @@ async fn point_page(
     match PointCode::parse(&code).ok().and_then(|code| index.get(code.as_str())) {
         Some(point) => {
             let on_map = state.map.to_display(point.record.location);
-            point_page::page(&context, point, on_map, &state.map.tiles).into_response()
+            point_page::page(&context, point, on_map, &state.map.tiles, beijing::now()).into_response()
         }
         None => AppError::not_found("没有找到这个服务点，它可能已经撤销或合并。请返回首页查找。").into_page(),
     }
 }
 
-/// What app.js draws: every active point and the district outline, in the tiles' datum.
+/// What map.js draws, and what the service worker saves for answers without a network: every
+/// active point and the district outline, in the tiles' datum.
 #[derive(Serialize)]
 struct MapData<'a> {
     datum: &'static str,
-    points: Vec<MapPoint<'a>>,
+    /// Changes whenever a point does (a hash of `points`): also the response's ETag.
+    version: String,
+    points: &'a [MapPoint<'a>],
     /// `[lon, lat]` pairs.
     outline: &'a [[f64; 2]],
 }
@@ -275,15 +291,23 @@ struct MapPoint<'a> {
     lon: f64,
     lat: f64,
     estimate: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phone: Option<&'a str>,
+    /// `[lon, lat]` in WGS-84 when the tiles' datum is another: offline answers measure from a
+    /// GPS position with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    wgs84: Option<[f64; 2]>,
 }
 
-async fn map_data(State(state): State<AppState>) -> Response {
+async fn map_data(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let index = state.index();
-    let points = index
+    let tiles_in_wgs84 = state.map.tiles.datum == Datum::Wgs84;
+    let points: Vec<MapPoint> = index
         .points()
         .iter()
         .map(|point| {
-            let shown = state.map.to_display(point.record.location);
+            let at = point.record.location;
+            let shown = state.map.to_display(at);
             MapPoint {
                 code: point.record.code.as_str(),
                 name: &point.record.name,
@@ -291,12 +315,27 @@ async fn map_data(State(state): State<AppState>) -> Response {
                 lon: round6(shown.lon()),
                 lat: round6(shown.lat()),
                 estimate: point.record.location_quality.is_estimate(),
+                phone: point.record.phone.as_deref(),
+                wgs84: (!tiles_in_wgs84).then(|| [round6(at.lon()), round6(at.lat())]),
             }
         })
         .collect();
-    let data = MapData { datum: state.map.tiles.datum.as_str(), points, outline: state.map.outline() };
-    // Points change when staff edit them: always revalidate.
-    ([(header::CACHE_CONTROL, "no-cache")], axum::Json(data)).into_response()
+    let points_json = serde_json::to_vec(&points).unwrap_or_default();
+    let version = hex(&assets::fnv1a64(&points_json).to_be_bytes());
+    let etag = format!("\"{version}\"");
+    // Points change when staff edit them: always revalidate, cheaply with the ETag.
+    let revalidate = [(header::CACHE_CONTROL, "no-cache".to_owned()), (header::ETAG, etag.clone())];
+    let matches = |tags: &str| tags.split(',').any(|tag| tag.trim().trim_start_matches("W/") == etag);
+    if headers.get(header::IF_NONE_MATCH).and_then(|value| value.to_str().ok()).is_some_and(matches) {
+        return (StatusCode::NOT_MODIFIED, revalidate).into_response();
+    }
+    let data = MapData {
+        datum: state.map.tiles.datum.as_str(),
+        version,
+        points: &points,
+        outline: state.map.outline(),
+    };
+    (revalidate, axum::Json(data)).into_response()
 }
 
 /// Six decimals of a degree is about 0.1 m: plenty for a map, and a third fewer bytes.

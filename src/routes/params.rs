@@ -3,6 +3,7 @@
 
 use utoipa::IntoParams;
 
+use crate::domain::quote::quote;
 use crate::domain::{Datum, LonLat};
 use crate::error::AppError;
 use crate::locator::travel::{CIRCLE_MINUTES, Mode};
@@ -48,7 +49,10 @@ pub fn parse_mode(raw: Option<&str>) -> Result<Mode, AppError> {
     match raw {
         None | Some("") => Ok(Mode::Walk),
         Some(raw) => raw.parse().map_err(|_| {
-            AppError::bad_request("invalid_mode", format!("mode {raw:?} is not one of walk, bike, drive"))
+            AppError::bad_request(
+                "invalid_mode",
+                format!("mode {} is not one of walk, bike, drive", quote(raw)),
+            )
         }),
     }
 }
@@ -74,7 +78,7 @@ pub fn parse_limit(raw: Option<&str>, default: usize, max: usize) -> Result<usiz
         return Ok(default);
     };
     let limit: usize = raw.trim().parse().map_err(|_| {
-        AppError::bad_request("invalid_parameter", format!("limit {raw:?} is not a whole number"))
+        AppError::bad_request("invalid_parameter", format!("limit {} is not a whole number", quote(raw)))
     })?;
     if (1..=max).contains(&limit) {
         Ok(limit)
@@ -103,16 +107,15 @@ fn optional_number(name: &str, raw: Option<&str>) -> Result<Option<f64>, AppErro
     let Some(raw) = raw.filter(|raw| !raw.trim().is_empty()) else {
         return Ok(None);
     };
-    let number: f64 = raw
-        .trim()
-        .parse()
-        .map_err(|_| AppError::bad_request("invalid_parameter", format!("{name} {raw:?} is not a number")))?;
+    let number: f64 = raw.trim().parse().map_err(|_| {
+        AppError::bad_request("invalid_parameter", format!("{name} {} is not a number", quote(raw)))
+    })?;
     if number.is_finite() {
         Ok(Some(number))
     } else {
         Err(AppError::bad_request(
             "invalid_parameter",
-            format!("{name} must be a finite number, got {raw:?}"),
+            format!("{name} must be a finite number, got {}", quote(raw)),
         ))
     }
 }

@@ -1,9 +1,11 @@
 //! The residents' page: search, "use my location", the results list, then the map.
-//! The list comes before the map in reading order; the map is an enhancement drawn by app.js.
+//! The list comes before the map in reading order; the map is an enhancement drawn by map.js.
 
 use maud::{Markup, html};
+use time::PrimitiveDateTime;
 
 use super::format;
+use super::hours::status_badge;
 use super::layout::{PageContext, layout};
 use crate::domain::{LEGAL_HOTLINE, LonLat, ServicePoint};
 use crate::locator::grouping::Entry;
@@ -51,10 +53,30 @@ pub struct Results<'a> {
     pub picked_estimate: Option<&'a ServicePoint>,
     /// Nearest first; estimates that share a spot as one line.
     pub entries: Vec<Entry<'a>>,
+    /// The Beijing wall-clock time of the request: entries with known hours say whether they
+    /// are open then.
+    pub now: PrimitiveDateTime,
 }
 
 /// The full page.
 pub fn page(context: &PageContext, form: &SearchForm, panel: &Panel<'_>, tiles: &TileSource) -> Markup {
+    render(context, form, panel, tiles, false)
+}
+
+/// The home page: the shell the service worker saves. Its results panel is marked, so that
+/// app.js, finding it under another address (served offline for a results or point page),
+/// answers that address from the saved points.
+pub fn home_page(context: &PageContext, panel: &Panel<'_>, tiles: &TileSource) -> Markup {
+    render(context, &SearchForm::default(), panel, tiles, true)
+}
+
+fn render(
+    context: &PageContext,
+    form: &SearchForm,
+    panel: &Panel<'_>,
+    tiles: &TileSource,
+    home: bool,
+) -> Markup {
     let title = match panel {
         Panel::Results(results) => format!("离{}最近的服务点", results.origin_label),
         _ => "查找最近的公共法律服务点".to_owned(),
@@ -65,7 +87,7 @@ pub fn page(context: &PageContext, form: &SearchForm, panel: &Panel<'_>, tiles: 
         html! {
             h1 { "查找最近的公共法律服务点" }
             (search_form(form))
-            section #results aria-live="polite" aria-labelledby="results-heading" { (panel_markup(panel)) }
+            section #results aria-live="polite" aria-labelledby="results-heading" data-home[home] { (panel_markup(panel)) }
             (map_region(tiles, None))
         },
     )
@@ -190,8 +212,8 @@ fn results_markup(results: &Results<'_>) -> Markup {
         ol.results {
             @for (rank, entry) in results.entries.iter().enumerate() {
                 @match entry {
-                    Entry::Point(candidate) => (result_item(candidate, trip, from_estimate, from_estimate && rank == 0)),
-                    Entry::EstimateGroup(members) => (group_item(members, trip, from_estimate)),
+                    Entry::Point(candidate) => (result_item(candidate, results, from_estimate && rank == 0)),
+                    Entry::EstimateGroup(members) => (group_item(members, results)),
                 }
             }
         }
@@ -219,8 +241,9 @@ fn reach(candidate: &Candidate<'_>, trip: Trip, from_town_centre: bool) -> Marku
     }
 }
 
-fn result_item(candidate: &Candidate<'_>, trip: Trip, from_town_centre: bool, is_origin: bool) -> Markup {
+fn result_item(candidate: &Candidate<'_>, results: &Results<'_>, is_origin: bool) -> Markup {
     let record = &candidate.point.record;
+    let (trip, from_town_centre) = (results.trip, results.picked_estimate.is_some());
     html! {
         li.result data-code=(record.code) {
             h3 { a href={ "/points/" (record.code) } { (record.name) } }
@@ -247,6 +270,9 @@ fn result_item(candidate: &Candidate<'_>, trip: Trip, from_town_centre: bool, is
             @if record.location_quality.is_estimate() {
                 p.badges { span.badge.estimate { "位置为估算，待核实" } }
             }
+            @if let Some(hours) = &record.opening_hours {
+                p.badges { (status_badge(hours, results.now)) }
+            }
             p.actions {
                 @if let Some(phone) = &record.phone {
                     a.button href={ "tel:" (phone) } { "拨打电话" }
@@ -269,7 +295,8 @@ fn town_kind(town: &str) -> &'static str {
 }
 
 /// Estimates that share their town's centre: one line, the points behind a disclosure.
-fn group_item(members: &[Candidate<'_>], trip: Trip, from_town_centre: bool) -> Markup {
+fn group_item(members: &[Candidate<'_>], results: &Results<'_>) -> Markup {
+    let (trip, from_town_centre) = (results.trip, results.picked_estimate.is_some());
     let lead = &members[0];
     let town = &lead.point.record.town;
     html! {
@@ -282,6 +309,9 @@ fn group_item(members: &[Candidate<'_>], trip: Trip, from_town_centre: bool) -> 
                     @for member in members {
                         li {
                             a href={ "/points/" (member.point.record.code) } { (member.point.record.name) }
+                            @if let Some(hours) = &member.point.record.opening_hours {
+                                " " (status_badge(hours, results.now))
+                            }
                             @if let Some(phone) = &member.point.record.phone {
                                 " · " a href={ "tel:" (phone) } { "拨打电话" }
                             }
@@ -294,7 +324,7 @@ fn group_item(members: &[Candidate<'_>], trip: Trip, from_town_centre: bool) -> 
 }
 
 /// The map container: fixed height (no jump when it loads), described for screen readers,
-/// configured for app.js by data attributes. `focus` centres it on one point.
+/// configured for map.js by data attributes. `focus` centres it on one point.
 pub fn map_region(tiles: &TileSource, focus: Option<(&str, LonLat)>) -> Markup {
     html! {
         section.map-region aria-label="服务点地图" {

@@ -4,6 +4,7 @@
 pub mod admin;
 mod coverage_page;
 pub mod format;
+pub mod hours;
 mod layout;
 pub mod locator_page;
 pub mod navigation;

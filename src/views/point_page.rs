@@ -3,7 +3,10 @@
 
 use maud::{Markup, html};
 
+use time::PrimitiveDateTime;
+
 use super::format;
+use super::hours::hours_block;
 use super::layout::{PageContext, layout_described};
 use super::locator_page::map_region;
 use super::navigation::navigation_links;
@@ -28,7 +31,14 @@ fn description(point: &ServicePoint) -> String {
     text
 }
 
-pub fn page(context: &PageContext, point: &ServicePoint, on_map: LonLat, tiles: &TileSource) -> Markup {
+/// `now` is the Beijing wall-clock time of the request: the hours say whether the point is open then.
+pub fn page(
+    context: &PageContext,
+    point: &ServicePoint,
+    on_map: LonLat,
+    tiles: &TileSource,
+    now: PrimitiveDateTime,
+) -> Markup {
     let record = &point.record;
     let estimate = record.location_quality.is_estimate();
     layout_described(
@@ -54,7 +64,7 @@ pub fn page(context: &PageContext, point: &ServicePoint, on_map: LonLat, tiles: 
                             "暂无。可拨打公共法律服务热线 " a href={ "tel:" (LEGAL_HOTLINE) } { (LEGAL_HOTLINE) }
                         }
                     }
-                    dt { "办公时间" } dd { (known(record.hours.as_deref())) }
+                    dt { "办公时间" } dd #opening-hours { (hours_block(record.opening_hours.as_ref(), record.hours.as_deref(), now)) }
                     dt { "位置" }
                     dd {
                         (format::location_quality(record.location_quality))

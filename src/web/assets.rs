@@ -29,11 +29,13 @@ const JS: &str = "text/javascript; charset=utf-8";
 static FILES: &[Asset] = &[
     asset!("app.css", CSS),
     asset!("app.js", JS),
+    asset!("map.js", JS),
     asset!("admin.css", CSS),
     asset!("sheet.css", CSS),
     asset!("sign.css", CSS),
     asset!("admin.js", JS),
     asset!("leaflet-zh.js", JS),
+    asset!("offline.js", JS),
     asset!("icon.svg", "image/svg+xml"),
     asset!("icon-192.png", "image/png"),
     asset!("icon-512.png", "image/png"),
@@ -53,11 +55,15 @@ pub const PUBLIC_STYLESHEETS: &[&str] = &[
     "app.css",
 ];
 /// The scripts the residents' pages load (deferred), in order.
+/// The locator's own scripts come first: deferred scripts run in order, and the search and the
+/// location button must not wait for the map library (seconds on a slow line).
 pub const PUBLIC_SCRIPTS: &[&str] = &[
+    "offline.js",
+    "app.js",
     "vendor/leaflet/leaflet.js",
     "leaflet-zh.js",
     "vendor/markercluster/leaflet.markercluster.js",
-    "app.js",
+    "map.js",
 ];
 /// The staff pages' stylesheets: the map library's, the residents' look, and the staff's (their
 /// maps do not cluster markers).
@@ -98,12 +104,16 @@ pub fn lookup(hashed_name: &str) -> Option<(&'static [u8], &'static str)> {
     CATALOGUE.by_hashed_name.get(hashed_name).map(|asset| (asset.bytes, asset.content_type))
 }
 
+/// FNV-1a, 64 bits: a fast content hash for cache-busting names and versions (not for security).
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
 /// `dir/name.ext` -> `dir/name.<16 hex digits of FNV-1a 64>.ext`.
 fn hashed_name(name: &str, bytes: &[u8]) -> String {
-    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, &byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    });
-    let hash = hex(&hash.to_be_bytes());
+    let hash = hex(&fnv1a64(bytes).to_be_bytes());
     match name.rsplit_once('.') {
         Some((stem, extension)) => format!("{stem}.{hash}.{extension}"),
         None => format!("{name}.{hash}"),

@@ -13,6 +13,7 @@ use crate::coverage::Coverage;
 use crate::domain::{LonLat, ServicePoint};
 use crate::error::AppResult;
 use crate::locator::travel::Mode;
+use crate::web::cached_body::CachedBody;
 
 /// A point as a Feature: its code is the id (clients link it to `/api/v1/points/{code}`), its
 /// record and bookkeeping are the properties, with `location_is_estimate` (true for
@@ -99,6 +100,12 @@ pub fn coverage_gaps(coverage: &Coverage, mode: Mode) -> Result<FeatureCollectio
 pub fn response(geojson: Result<impl Into<GeoJson>, serde_json::Error>) -> AppResult<Response> {
     let json = serde_json::to_vec(&geojson?.into())?;
     Ok(([(header::CONTENT_TYPE, "application/geo+json")], json).into_response())
+}
+
+/// The gaps for `mode` as the API's cached answer: serialized and gzipped once per snapshot.
+pub fn coverage_gaps_body(coverage: &Coverage, mode: Mode) -> AppResult<CachedBody> {
+    let json = serde_json::to_vec(&GeoJson::from(coverage_gaps(coverage, mode)?))?;
+    Ok(CachedBody::new("application/geo+json", json)?)
 }
 
 fn position(location: LonLat) -> [f64; 2] {

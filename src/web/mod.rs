@@ -6,6 +6,8 @@
 pub mod assets;
 /// Passwords, session and CSRF tokens.
 pub mod auth;
+/// Large answers made once per data version: plain and gzipped bytes under an ETag.
+pub mod cached_body;
 /// The client's address for per-address throttles, through trusted reverse proxies.
 pub mod client_address;
 /// The site's cookies: names and attributes.
@@ -18,6 +20,8 @@ pub mod hex;
 pub mod links;
 /// The pages' map: tile source and district outline in the tiles' datum.
 pub mod map;
+/// The residents' service worker (offline use after one visit).
+pub mod service_worker;
 /// How often residents may send correction reports (in memory, addresses hashed).
 pub mod throttle;
 /// How much staff may upload.

@@ -15,11 +15,15 @@ pub const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
 /// Bytes.
 const FORM_OVERHEAD_BYTES: usize = 64 * 1024;
 
-/// The request body limit of a multipart upload: one file and the form around it.
+/// The request body limit of a multipart upload. A file over [`MAX_UPLOAD_BYTES`] is refused
+/// with the pages' message, but read to the end (and dropped, never kept) as long as the body
+/// stays under this: a server that answers before the browser has finished sending resets the
+/// connection, and the browser then shows a network error instead of the message. Bodies past
+/// this are cut off (answered with the same message, which the browser may not show).
 ///
 /// # Units
 /// Bytes.
-pub const MAX_MULTIPART_BODY_BYTES: usize = MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES;
+pub const MAX_MULTIPART_BODY_BYTES: usize = 4 * MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES;
 
 /// The request body limit of the import's confirmation, which posts the previewed file back as
 /// form text: a GBK file grows by half when decoded (2 bytes per Chinese character become 3),

@@ -17,7 +17,7 @@ const ESTIMATE: &str = "331003107202"; // 沙门店村委会, a town-centre plac
 
 /// A form's fields as a browser would post them: text and hidden inputs, checked checkboxes,
 /// selected options (HTML entities decoded).
-fn form_fields(html: &str, form_id: &str) -> Vec<(String, String)> {
+pub(crate) fn form_fields(html: &str, form_id: &str) -> Vec<(String, String)> {
     let start = html.find(&format!("id=\"{form_id}\"")).expect("the form is on the page");
     let form = &html[start..start + html[start..].find("</form>").unwrap()];
     let attribute = |tag: &str, name: &str| {
@@ -46,13 +46,13 @@ fn unescape(text: &str) -> String {
     text.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 }
 
-fn set(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
+pub(crate) fn set(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
     fields.retain(|(k, _)| k != name);
     fields.push((name.to_owned(), value.to_owned()));
 }
 
 /// The edit page's form for `uri` as `session` sees it now.
-async fn open(app: &TestApp, session: &Session, uri: &str) -> Vec<(String, String)> {
+pub(crate) async fn open(app: &TestApp, session: &Session, uri: &str) -> Vec<(String, String)> {
     let page = app.get_as(session, uri).await;
     assert_eq!(page.status, StatusCode::OK);
     form_fields(&page.body, "point-form")
@@ -63,7 +63,12 @@ async fn post(app: &TestApp, session: Option<&Session>, uri: &str, fields: &[(St
     app.post_as(session, uri, &borrowed).await
 }
 
-async fn saving(app: &TestApp, session: &Session, uri: &str, mut fields: Vec<(String, String)>) -> Reply {
+pub(crate) async fn saving(
+    app: &TestApp,
+    session: &Session,
+    uri: &str,
+    mut fields: Vec<(String, String)>,
+) -> Reply {
     set(&mut fields, "action", "save");
     post(app, Some(session), uri, &fields).await
 }
@@ -165,7 +170,7 @@ async fn an_on_site_fix_is_saved_with_its_accuracy_and_a_poor_one_needs_a_reason
     assert_eq!(json["properties"]["accuracy_m"], 120.0, "{json}");
     let csv = app.get_as(&session, "/admin/export.csv").await.body;
     let row = csv.lines().find(|line| line.starts_with(ESTIMATE)).unwrap();
-    assert!(row.ends_with(&format!(",120,{}", point.record.location_fixed_at.as_deref().unwrap())), "{row}");
+    assert!(row.ends_with(&format!(",120,{},", point.record.location_fixed_at.as_deref().unwrap())), "{row}");
 
     // A good fix needs no reason; the staff page shows its accuracy, the public page says so.
     let mut good = open(&app, &session, &uri).await;

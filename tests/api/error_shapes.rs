@@ -127,6 +127,19 @@ async fn the_api_answers_bad_requests_with_json() {
         ("DELETE", "/api/v1/points", (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")),
         ("POST", "/api/v1/points/331003001001", (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")),
         ("GET", "/api/v1/points/331003001001/nothing", (StatusCode::NOT_FOUND, "not_found")),
+        // What no route matches: the catch-all routes do not take an empty rest.
+        ("GET", "/api/", (StatusCode::NOT_FOUND, "not_found")),
+        ("GET", "/api/v1/", (StatusCode::NOT_FOUND, "not_found")),
+        ("PUT", "/api/", (StatusCode::NOT_FOUND, "not_found")),
+        ("GET", "/api/v1/points/", (StatusCode::NOT_FOUND, "not_found")),
+        ("GET", "/api/v1/nearest?lat=28.6&lat=28.7&lon=121.2", (StatusCode::BAD_REQUEST, "invalid_query")),
+        ("GET", "/api/v1/nearest?lat=%ZZ&lon=121.2", (StatusCode::BAD_REQUEST, "invalid_parameter")),
+        (
+            "POST",
+            "/api/v1/nearest?lat=28.6&lon=121.2",
+            (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+        ),
+        ("PATCH", "/api/v1/openapi.json", (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")),
     ];
     for (method, uri, expected) in cases {
         let body = Body::from(r#"{"name": "x"}"#);
@@ -135,6 +148,56 @@ async fn the_api_answers_bad_requests_with_json() {
         let (status, content_type, body) = answer(&app, request).await;
         assert_api(&format!("{method} {uri}"), status, *expected, &content_type, &body);
     }
+}
+
+#[tokio::test]
+async fn bodies_the_api_does_not_take_are_refused_in_json() {
+    let app = TestApp::new().await;
+    let big = vec![b'x'; 3 * 1024 * 1024];
+    for (content_type, body) in [("application/json", big.clone()), ("text/xml", b"<a/>".to_vec()), ("", big)]
+    {
+        let mut builder = request("POST", "/api/v1/points", None);
+        if !content_type.is_empty() {
+            builder = builder.header("content-type", content_type);
+        }
+        let (status, got_type, body) = answer(&app, builder.body(Body::from(body)).unwrap()).await;
+        let expected = (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+        assert_api(&format!("POST {content_type}"), status, expected, &got_type, &body);
+    }
+}
+
+/// The longest run of `c` in `text`.
+fn longest_run(text: &str, c: char) -> usize {
+    text.split(|other| other != c).map(|run| run.chars().count()).max().unwrap_or(0)
+}
+
+#[tokio::test]
+async fn error_messages_quote_at_most_100_characters_of_the_input() {
+    let app = TestApp::new().await;
+    let long = "x".repeat(5000);
+    let cases = [
+        (format!("/api/v1/nearest?lat={long}&lon=121.2"), "invalid_parameter"),
+        (format!("/api/v1/nearest?lat=28.6&lon=121.2&crs={long}"), "invalid_crs"),
+        (format!("/api/v1/coverage?mode={long}"), "invalid_mode"),
+        (format!("/api/v1/reachable?lat=28.6&lon=121.2&mode={long}"), "invalid_mode"),
+        (format!("/api/v1/points/{long}"), "invalid_code"),
+        (format!("/api/v1/{long}"), "not_found"),
+        (format!("/api/{long}/"), "not_found"),
+    ];
+    for (uri, code) in cases {
+        let (status, content_type, body) =
+            answer(&app, request("GET", &uri, None).body(Body::empty()).unwrap()).await;
+        assert!(status.is_client_error() && content_type.starts_with("application/json"), "{status} {body}");
+        let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(json["error"]["code"], code, "{body}");
+        let message = json["error"]["message"].as_str().unwrap();
+        assert!((90..=100).contains(&longest_run(message, 'x')), "{message}");
+        assert!(message.contains("x…"), "{message}");
+    }
+    let (_, _, body) =
+        answer(&app, request("DELETE", &format!("/api/v1/points?{long}"), None).body(Body::empty()).unwrap())
+            .await;
+    assert!(longest_run(&body, 'x') <= 100, "{body}");
 }
 
 #[tokio::test]

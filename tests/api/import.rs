@@ -212,7 +212,7 @@ async fn a_dry_run_reads_gbk_reports_and_changes_nothing() {
     // A bad row (Excel row 3): reported Chinese first, exit code non-zero, still nothing changed.
     let mut bad = std::fs::read(&file).unwrap();
     let (row, _, _) = encoding_rs::GBK.encode(
-        "331003001999,某社区,331003001,东城街道,community,,,,181,28.64,wgs84,geocoded,测试,urban,,\n",
+        "331003001999,某社区,331003001,东城街道,community,,,,181,28.64,wgs84,geocoded,测试,urban,,,\n",
     );
     let second_line = bad.iter().position(|&b| b == b'\n').unwrap() + 1;
     bad.splice(second_line..second_line, row.iter().copied());

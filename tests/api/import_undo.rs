@@ -34,7 +34,7 @@ async fn an_import_is_undone_once_leaving_points_changed_since_alone() {
         csv = csv.replace(&format!("{code},{},", name_before(code)), &format!("{code},{name},"));
     }
     csv.push_str(&format!(
-        "{ADDED},测试社区,331003004,北城街道,community,,,,121.25,28.66,wgs84,geocoded,test,urban,,\n"
+        "{ADDED},测试社区,331003004,北城街道,community,,,,121.25,28.66,wgs84,geocoded,test,urban,,,\n"
     ));
     let dry_run = upload(&app, &importer, csv.as_bytes(), false).await;
     assert!(dry_run.body.contains("新增 <strong class=\"added\">1</strong>"), "{}", dry_run.body);

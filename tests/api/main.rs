@@ -1,7 +1,9 @@
 //! The API against the real router and a real SQLite database loaded with the bundled data.
 
 mod account_locks;
+mod caching;
 mod campaign;
+mod connections;
 mod coverage;
 mod edit_safety;
 mod error_shapes;
@@ -11,7 +13,9 @@ mod import;
 mod import_review;
 mod import_undo;
 mod nearest;
+mod offline;
 mod openapi;
+mod opening_hours;
 mod pages;
 mod points;
 mod reports;

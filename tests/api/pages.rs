@@ -208,6 +208,7 @@ async fn names_from_the_data_are_escaped_everywhere() {
         address: Some("<b>地址</b>".into()),
         phone: Some("0576-1234".into()),
         hours: None,
+        opening_hours: None,
         location: LonLat::parse(121.26, 28.64).unwrap(),
         location_quality: LocationQuality::StaffSet,
         accuracy_m: None,

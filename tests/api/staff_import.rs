@@ -79,7 +79,7 @@ fn nbs_2021_update(current_csv: &str) -> String {
     for line in nbs2021.lines().skip(1).filter(|line| line.contains(",no,")) {
         let fields: Vec<&str> = line.split(',').collect();
         lines.push(format!(
-            "{},{},{},{},community,,,,121.250761,28.667714,gcj02,town_centre,NBS 2021 list (tests/fixtures/villages-nbs2021.csv); location: ESTIMATE (town centre),urban,,",
+            "{},{},{},{},community,,,,121.250761,28.667714,gcj02,town_centre,NBS 2021 list (tests/fixtures/villages-nbs2021.csv); location: ESTIMATE (town centre),urban,,,",
             fields[0], fields[1], fields[2], fields[3]
         ));
     }
@@ -130,9 +130,9 @@ async fn a_file_with_bad_rows_lists_them_and_cannot_be_applied() {
     let app = TestApp::new().await;
     let session = app.staff("chen", Role::Editor).await;
     let mut csv = export(&app, &session).await;
-    csv.push_str("331003001999,,331003001,东城街道,community,,,,121.26,28.64,wgs84,geocoded,test,urban,,\n");
+    csv.push_str("331003001999,,331003001,东城街道,community,,,,121.26,28.64,wgs84,geocoded,test,urban,,,\n");
     csv.push_str(
-        "331003001998,某社区,331003001,东城街道,community,,,,2.35,48.85,wgs84,geocoded,test,urban,,\n",
+        "331003001998,某社区,331003001,东城街道,community,,,,2.35,48.85,wgs84,geocoded,test,urban,,,\n",
     );
     let reply = upload(&app, &session, csv.as_bytes(), false).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -289,4 +289,58 @@ async fn files_up_to_the_upload_limit_preview_and_apply_and_larger_ones_are_refu
     }
     let page = app.get_as(&session, "/admin/import").await;
     assert!(page.body.contains(&limit), "the import page states the limit");
+}
+
+#[tokio::test]
+async fn a_4_9_mb_upload_is_read_and_a_5_4_mb_one_refused_with_the_pages_limit() {
+    let app = TestApp::new().await;
+    let session = app.staff("chen", Role::Editor).await;
+    let limit = format!("文件过大（最大 {}）", max_upload_label());
+    for uri in ["/admin/import", "/admin/coverage/places"] {
+        // Not a points file, so refused for its content: but read, whole.
+        let read = app.upload_as(&session, uri, &[], &vec![b'a'; 4_900_000]).await;
+        assert_eq!(read.status, StatusCode::UNPROCESSABLE_ENTITY, "{uri}");
+        assert!(!read.body.contains("文件过大"), "{uri}");
+        let refused = app.upload_as(&session, uri, &[], &vec![b'a'; 5_400_000]).await;
+        assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE, "{uri}");
+        assert!(refused.body.contains(&limit), "{uri}: {}", refused.body);
+    }
+}
+
+/// Over a real connection, the browser still sending the file gets the refusal, not a reset.
+#[tokio::test]
+async fn a_browser_sending_too_large_a_file_reads_the_refusal() {
+    use std::io::{Read, Write};
+
+    let app = TestApp::new().await;
+    let session = app.staff("chen", Role::Editor).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(legalmap::app::serve(listener, app.state.clone(), async {
+        stopped.await.ok();
+    }));
+    // Well past the limit: more than the socket buffers hold, so a server that stopped reading
+    // at the limit would reset the connection while the file is still being sent.
+    let body = multipart_body(&[("csrf", &session.csrf)], &vec![b'a'; 12_000_000]);
+    let reply = tokio::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        write!(
+            stream,
+            "POST /admin/import HTTP/1.1\r\nHost: {address}\r\nCookie: {}\r\nConnection: close\r\n\
+             Content-Type: multipart/form-data; boundary=legalmap-test-boundary\r\nContent-Length: {}\r\n\r\n",
+            session.cookie,
+            body.len()
+        )
+        .unwrap();
+        stream.write_all(&body).unwrap();
+        let mut reply = Vec::new();
+        stream.read_to_end(&mut reply).unwrap();
+        String::from_utf8_lossy(&reply).into_owned()
+    })
+    .await
+    .unwrap();
+    assert!(reply.starts_with("HTTP/1.1 413"), "{}", &reply[..reply.len().min(300)]);
+    assert!(reply.contains(&format!("文件过大（最大 {}）", max_upload_label())));
+    stop.send(()).unwrap();
 }

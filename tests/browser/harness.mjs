@@ -13,28 +13,32 @@ mkdirSync(screenshotDir, { recursive: true });
 
 export const STAFF = { username: 'tester', password: 'browser test password' };
 
-/** Starts `legalmap serve` on port 0 and resolves with its base URL once it listens. The
- * database has one admin account, STAFF, made with `legalmap user add`. */
-export function startServer() {
+/** Starts `legalmap serve` on port 0 (or `options.listen`) and resolves with its base URL once
+ * it listens. The database (in `options.dir`, else a new folder) has one admin account, STAFF,
+ * made with `legalmap user add`. `stop()` resolves once the process has exited. */
+export function startServer(options = {}) {
   const binary = process.env.LEGALMAP_BIN || path.join(root, 'target', 'debug', 'legalmap');
-  const dir = mkdtempSync(path.join(tmpdir(), 'legalmap-browser-'));
+  const dir = options.dir || mkdtempSync(path.join(tmpdir(), 'legalmap-browser-'));
   const database = `sqlite://${dir}/legalmap.db`;
-  const made = spawnSync(binary, ['user', 'add', STAFF.username, '--role', 'admin', '--database', database], {
-    env: { ...process.env, LEGALMAP_PASSWORD: STAFF.password, RUST_LOG: 'warn' },
-    encoding: 'utf8',
-  });
-  if (made.status !== 0) throw new Error(`legalmap user add failed: ${made.stderr}`);
-  const child = spawn(binary, ['--listen', '127.0.0.1:0', '--database', database], {
+  if (!options.dir) {
+    const made = spawnSync(binary, ['user', 'add', STAFF.username, '--role', 'admin', '--database', database], {
+      env: { ...process.env, LEGALMAP_PASSWORD: STAFF.password, RUST_LOG: 'warn' },
+      encoding: 'utf8',
+    });
+    if (made.status !== 0) throw new Error(`legalmap user add failed: ${made.stderr}`);
+  }
+  const child = spawn(binary, ['--listen', options.listen || '127.0.0.1:0', '--database', database], {
     env: { ...process.env, RUST_LOG: 'info', NO_COLOR: '1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
   return new Promise((resolve, reject) => {
     let log = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk) => {
       log += chunk;
       const match = /listening on (http:\/\/[^\s]+)/.exec(log);
-      if (match) resolve({ url: match[1], stop: () => child.kill('SIGTERM') });
+      if (match) resolve({ url: match[1], dir, stop: () => { child.kill('SIGTERM'); return exited; } });
     });
     child.on('exit', (code) => reject(new Error(`legalmap exited with ${code} before listening:\n${log}`)));
   });

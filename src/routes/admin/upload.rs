@@ -4,7 +4,7 @@
 //! clear message on the form's page, never as a bare error or a silently missing file.
 
 use axum::body::Bytes;
-use axum::extract::multipart::MultipartError;
+use axum::extract::multipart::{Field, MultipartError};
 use axum::extract::{DefaultBodyLimit, FromRef, FromRequest, FromRequestParts, Multipart, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -14,8 +14,8 @@ use super::session::check_csrf;
 use crate::app::AppState;
 use crate::web::upload::{CsvText, MAX_MULTIPART_BODY_BYTES, MAX_UPLOAD_BYTES, decode_csv, max_upload_label};
 
-/// The request body an upload form may send: the file and room for the other fields and the
-/// multipart framing. Larger bodies are cut off and answered with the size message.
+/// The request body an upload form may send (see [`MAX_MULTIPART_BODY_BYTES`]): larger bodies
+/// are cut off and answered with the size message.
 pub fn body_limit() -> DefaultBodyLimit {
     DefaultBodyLimit::max(MAX_MULTIPART_BODY_BYTES)
 }
@@ -111,20 +111,40 @@ type Form = (Vec<(String, String)>, Option<Bytes>, String);
 
 async fn read_form(mut multipart: Multipart) -> Result<Form, UploadProblem> {
     let (mut fields, mut file, mut file_name) = (Vec::new(), None, String::new());
+    let mut too_large = false;
     while let Some(field) = multipart.next_field().await.map_err(|e| UploadProblem::from_multipart(&e))? {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "file" {
             // Browsers send the bare name; some old ones a Windows path: keep its last part.
             let sent = field.file_name().unwrap_or_default();
             file_name = sent.rsplit(['/', '\\']).next().unwrap_or_default().chars().take(200).collect();
-            let bytes = field.bytes().await.map_err(|e| UploadProblem::from_multipart(&e))?;
-            if bytes.len() > MAX_UPLOAD_BYTES {
-                return Err(UploadProblem::TooLarge);
+            match read_file(field).await? {
+                Some(bytes) => file = Some(bytes),
+                None => too_large = true,
             }
-            file = Some(bytes);
         } else {
             fields.push((name, field.text().await.map_err(|e| UploadProblem::from_multipart(&e))?));
         }
     }
+    // Refused only now, the whole body read: see `MAX_MULTIPART_BODY_BYTES`.
+    if too_large {
+        return Err(UploadProblem::TooLarge);
+    }
     Ok((fields, file, file_name))
+}
+
+/// The file's bytes, or `None` if it is over [`MAX_UPLOAD_BYTES`]: then the rest of it is read
+/// and dropped, so that memory holds at most the limit.
+async fn read_file(mut field: Field<'_>) -> Result<Option<Bytes>, UploadProblem> {
+    let mut bytes = Vec::new();
+    let mut too_large = false;
+    while let Some(chunk) = field.chunk().await.map_err(|e| UploadProblem::from_multipart(&e))? {
+        if too_large || bytes.len() + chunk.len() > MAX_UPLOAD_BYTES {
+            too_large = true;
+            bytes = Vec::new();
+        } else {
+            bytes.extend_from_slice(&chunk);
+        }
+    }
+    Ok((!too_large).then(|| Bytes::from(bytes)))
 }

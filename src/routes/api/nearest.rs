@@ -128,7 +128,12 @@ pub(super) struct NearestResult<'a> {
     /// Null when unknown.
     address: Option<&'a str>,
     phone: Option<&'a str>,
+    /// Free-text note on the opening hours (exceptions, holidays); null when there is none.
     hours: Option<&'a str>,
+    /// Opening hours in OpenStreetMap `opening_hours` syntax, Beijing time, e.g.
+    /// `Mo-Fr 08:30-12:00,13:30-17:30; Sa 09:00-12:00`; null while unknown.
+    #[schema(example = "Mo-Fr 08:30-12:00,13:30-17:30; Sa 09:00-12:00")]
+    opening_hours: Option<&'a str>,
 }
 
 /// The lines of an answer: points, or with `group_estimates=true` tagged lines.
@@ -232,6 +237,7 @@ impl<'a> From<&Candidate<'a>> for NearestResult<'a> {
             address: record.address.as_deref(),
             phone: record.phone.as_deref(),
             hours: record.hours.as_deref(),
+            opening_hours: record.opening_hours.as_ref().map(|hours| hours.as_str()),
         }
     }
 }

@@ -9,6 +9,7 @@
 use maud::{Markup, html};
 
 use super::edit_banner::{banner, confirmations};
+use super::hours_fields::hours_fieldset;
 use super::{csrf_field, layout};
 use crate::domain::fields::PointField;
 use crate::domain::history::HistoryEntry;
@@ -118,7 +119,7 @@ pub fn edit_page(view: &EditView<'_>) -> Markup {
                 }
                 label { (PointField::Address.label_zh()) input name="address" value=(text(&form.address)) maxlength="200"; }
                 label { (PointField::Phone.label_zh()) input name="phone" value=(text(&form.phone)) inputmode="tel" placeholder="0576-84000000"; }
-                label { (PointField::Hours.label_zh()) input name="hours" value=(text(&form.hours)) placeholder="周一至周五 8:30-17:00"; }
+                (hours_fieldset(form))
                 (location_fieldset(view))
                 (location_preview(view))
                 @if view.outcome != Some(Outcome::NotSaved) { (confirmations(view)) }
@@ -158,6 +159,7 @@ fn base_fields(form: &PointForm) -> Markup {
         ("base_address", &form.base_address),
         ("base_phone", &form.base_phone),
         ("base_hours", &form.base_hours),
+        ("base_opening_hours", &form.base_opening_hours),
         ("base_lat", &form.base_lat),
         ("base_lon", &form.base_lon),
     ];

@@ -7,6 +7,7 @@ mod coverage;
 mod edit;
 mod edit_banner;
 mod field_sheet;
+mod hours_fields;
 mod import;
 mod imports;
 mod points;

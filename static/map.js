@@ -1,0 +1,134 @@
+/* legalmap's map: drawn once Leaflet has loaded, after app.js (which answers without it). The
+ * server sends map coordinates already in the tiles' datum (data-datum), and map taps go back to
+ * it in that datum, so no datum arithmetic happens here. */
+(function () {
+  'use strict';
+
+  var locator = window.legalmapLocator || {};
+  var results = document.getElementById('results');
+  var mapElement = document.getElementById('map');
+  var map = null;
+  var markersByCode = {};
+  var highlighted = [];
+  var originMarker = null;
+
+  function icon(estimate, hit) {
+    return L.divIcon({
+      className: 'pin ' + (estimate ? 'pin-estimate' : 'pin-located') + (hit ? ' pin-hit' : ''),
+      iconSize: [22, 22]
+    });
+  }
+
+  /** A cluster: how many points, dashed when some of their locations are estimates. */
+  function clusterIcon(group) {
+    var markers = group.getAllChildMarkers();
+    var estimates = markers.filter(function (marker) { return marker.options.estimate; }).length;
+    var label = document.createElement('span');
+    label.textContent = String(markers.length);
+    return L.divIcon({
+      className: 'cluster' + (estimates ? ' cluster-estimate' : ''),
+      html: label.outerHTML,
+      iconSize: [40, 40]
+    });
+  }
+
+  function popup(point) {
+    var box = document.createElement('div');
+    var name = document.createElement('strong');
+    name.textContent = point.name;
+    var town = document.createElement('div');
+    town.textContent = point.town + (point.estimate ? '（位置为估算，待核实）' : '');
+    var link = document.createElement('a');
+    link.href = '/points/' + point.code;
+    link.textContent = '查看详情与导航';
+    box.appendChild(name);
+    box.appendChild(town);
+    box.appendChild(link);
+    return box;
+  }
+
+  function drawResults() {
+    if (!map) { return; }
+    highlighted.forEach(function (marker) { marker.setIcon(icon(marker.options.estimate, false)); });
+    highlighted = [];
+    if (originMarker) { map.removeLayer(originMarker); originMarker = null; }
+    var origin = document.getElementById('origin');
+    if (!origin) { return; }
+    var here = L.latLng(parseFloat(origin.dataset.lat), parseFloat(origin.dataset.lon));
+    originMarker = L.marker(here, {
+      icon: L.divIcon({ className: 'pin-origin', iconSize: [18, 18] }),
+      title: '查找的位置', alt: '查找的位置', keyboard: false, zIndexOffset: 1000
+    }).addTo(map);
+    var bounds = L.latLngBounds([here]);
+    Array.prototype.forEach.call(results.querySelectorAll('li[data-code]'), function (item, rank) {
+      var marker = markersByCode[item.dataset.code];
+      if (!marker) { return; }
+      marker.setIcon(icon(marker.options.estimate, true));
+      highlighted.push(marker);
+      if (rank < 3) { bounds.extend(marker.getLatLng()); }
+    });
+    map.fitBounds(bounds, { padding: [30, 30], maxZoom: 16, animate: false });
+  }
+
+  function drawMap(data) {
+    var outline = L.polygon(data.outline.map(function (p) { return [p[1], p[0]]; }), {
+      color: '#0b4f9c', weight: 2, fill: true, fillOpacity: 0.04, interactive: false
+    }).addTo(map);
+    // Many placeholders share a town centre: the cluster spreads them out when tapped.
+    var cluster = L.markerClusterGroup({
+      maxClusterRadius: 40,
+      showCoverageOnHover: false,
+      iconCreateFunction: clusterIcon
+    });
+    data.points.forEach(function (point) {
+      var marker = L.marker([point.lat, point.lon], {
+        icon: icon(point.estimate, false),
+        title: point.name + (point.estimate ? '（位置为估算）' : ''),
+        alt: point.name,
+        estimate: point.estimate
+      });
+      marker.bindPopup(popup(point));
+      markersByCode[point.code] = marker;
+      cluster.addLayer(marker);
+    });
+    map.addLayer(cluster);
+    var focus = mapElement.dataset.focusCode;
+    if (focus) {
+      map.setView([parseFloat(mapElement.dataset.focusLat), parseFloat(mapElement.dataset.focusLon)], 15, { animate: false });
+      var marker = markersByCode[focus];
+      if (marker) { cluster.zoomToShowLayer(marker, function () { marker.openPopup(); }); }
+    } else if (document.getElementById('origin')) {
+      drawResults();
+    } else {
+      map.fitBounds(outline.getBounds(), { padding: [8, 8], animate: false });
+    }
+    mapElement.setAttribute('data-ready', 'true');
+  }
+
+  if (mapElement && window.L) {
+    var fallback = mapElement.querySelector('.map-fallback');
+    if (fallback) { fallback.parentNode.removeChild(fallback); }
+    map = L.map(mapElement, { zoomControl: true, zoomSnap: 0.25 }).setView([28.6, 121.1], 10);
+    L.tileLayer(mapElement.dataset.tileUrl, {
+      attribution: mapElement.dataset.tileAttribution, maxZoom: 18
+    }).addTo(map);
+    if (locator.searchAt) {
+      map.on('click', function (event) {
+        locator.searchAt(event.latlng.lat, event.latlng.lng, mapElement.dataset.datum, 'map');
+      });
+    }
+    fetch('/map/data.json')
+      .then(function (response) {
+        var savedAt = response.headers.get('Date');
+        return response.json().then(function (data) { data.savedAt = savedAt; locator.mapData = data; return data; });
+      })
+      .then(drawMap)
+      .catch(function () {
+        var note = document.createElement('p');
+        note.className = 'map-fallback';
+        note.textContent = '地图数据暂时无法加载，服务点列表不受影响。';
+        mapElement.parentNode.insertBefore(note, mapElement.nextSibling);
+      });
+  }
+  locator.drawResults = drawResults;
+})();
