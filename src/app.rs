@@ -240,7 +240,8 @@ pub async fn serve(
 }
 
 /// [`serve`], with idle and half-sent connections closed and open connections capped as
-/// `limits` says (see `crate::server`). The peer address (`ConnectInfo`) feeds login throttling.
+/// `limits` says (see `crate::server`). The peer address (`ConnectInfo`) feeds the per-address
+/// throttles (see `web::client_address`).
 pub async fn serve_with_limits(
     listener: TcpListener,
     state: AppState,

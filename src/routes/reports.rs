@@ -7,7 +7,7 @@ use std::time::Instant;
 use axum::Router;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{DefaultBodyLimit, Form, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
@@ -56,10 +56,14 @@ async fn send_report(
     context: PageContext,
     PagePath(code): PagePath<String>,
     client: ClientAddress,
+    headers: HeaderMap,
     form: Result<Form<ReportFields>, FormRejection>,
 ) -> PageResult<Response> {
     let index = state.index();
     let point = active_point(&index, &code)?;
+    if from_another_site(&headers) {
+        return Err(AppError::forbidden("cross_site", "请在本网站的服务点页面填写并发送纠错。").into());
+    }
     let again = |status: StatusCode, form: ReportFormState<'_>| {
         (status, report_page::form_page(&context, point, &form)).into_response()
     };
@@ -108,6 +112,13 @@ async fn send_report(
     // Neither the text nor the location nor the address goes into the log.
     tracing::info!(report = id, point = %report.code, "correction report received");
     Ok(Redirect::to(&format!("/points/{}/report/sent", report.code)).into_response())
+}
+
+/// A report posted by another site's page (a form that sends itself from its visitors'
+/// browsers, to fill the staff's list or use up the hourly cap): browsers say so in
+/// `Sec-Fetch-Site`. Requests without the header (older browsers, scripts) are not refused.
+fn from_another_site(headers: &HeaderMap) -> bool {
+    headers.get("sec-fetch-site").is_some_and(|site| site.as_bytes() == b"cross-site")
 }
 
 async fn sent_page(

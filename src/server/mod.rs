@@ -89,7 +89,7 @@ fn open_files_limit(limits: &str) -> Option<u64> {
 
 /// Serves `router` on `listener` until `shutdown` completes; then stops accepting, lets each
 /// connection finish its request in flight, and returns when all are closed. The peer's address
-/// is in each request's extensions as `ConnectInfo<SocketAddr>` (login throttling reads it).
+/// is in each request's extensions as `ConnectInfo<SocketAddr>` (`web::client_address` reads it).
 pub async fn serve(
     listener: TcpListener,
     router: Router,

@@ -41,6 +41,9 @@ const LOCATED: &[(&str, &str)] = &[
     ("accuracy_m", "12"),
 ];
 
+/// A form's fields, in order.
+type Form<'a> = Vec<(&'a str, &'a str)>;
+
 fn details(text: &str) -> Vec<(&'static str, String)> {
     vec![("kind", "details".into()), ("description", text.into())]
 }
@@ -349,7 +352,7 @@ async fn bad_input_is_a_clear_4xx_and_nothing_is_stored() {
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 
     let long = "错".repeat(501);
-    let bad: Vec<(Vec<(&str, &str)>, StatusCode, &str)> = vec![
+    let bad: Vec<(Form, StatusCode, &str)> = vec![
         (
             vec![
                 ("kind", "location"),
