@@ -12,10 +12,10 @@ use crate::domain::{Datum, LonLat};
 use crate::locator::travel::{
     DEFAULT_BIKE_KMH, DEFAULT_DETOUR_FACTOR, DEFAULT_DRIVE_KMH, DEFAULT_WALK_KMH, Mode, TravelModel,
 };
+use crate::observe::logging::LogFormat;
 use crate::server::{
     ConnectionLimits, DEFAULT_HEADER_READ_TIMEOUT_SECS, DEFAULT_IDLE_TIMEOUT_SECS, default_max_connections,
 };
-use crate::observe::logging::LogFormat;
 use crate::web::map::{DEFAULT_TILE_ATTRIBUTION, DEFAULT_TILE_URL, TileSource};
 
 /// legalmap: find the nearest public legal service point in Huangyan District's 15-minute
