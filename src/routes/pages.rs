@@ -23,7 +23,7 @@ use crate::locator::travel::{CIRCLE_MINUTES, Mode};
 use crate::views::locator_page::{self, Panel, Results, SearchForm};
 use crate::views::{PageContext, point_page};
 use crate::web::hex::hex;
-use crate::web::{assets, cookies};
+use crate::web::{assets, cached_body, cookies};
 
 /// How many nearest points a results page lists.
 const RESULTS_SHOWN: usize = 5;
@@ -262,13 +262,22 @@ async fn point_page(
     PagePath(code): PagePath<String>,
 ) -> Response {
     let index = state.index();
-    match PointCode::parse(&code).ok().and_then(|code| index.get(code.as_str())) {
-        Some(point) => {
+    match active_point(&index, &code) {
+        Ok(point) => {
             let on_map = state.map.to_display(point.record.location);
             point_page::page(&context, point, on_map, &state.map.tiles, beijing::now()).into_response()
         }
-        None => AppError::not_found("没有找到这个服务点，它可能已经撤销或合并。请返回首页查找。").into_page(),
+        Err(error) => error.into_page(),
     }
+}
+
+/// The active point `code` names, or a 404 for the resident: every public page about one point
+/// (its page, its signboard and QR codes, its correction report) answers alike.
+pub fn active_point<'a>(index: &'a PointIndex, code: &str) -> Result<&'a ServicePoint, AppError> {
+    PointCode::parse(code)
+        .ok()
+        .and_then(|code| index.get(code.as_str()))
+        .ok_or_else(|| AppError::not_found("没有找到这个服务点，它可能已经撤销或合并。请返回首页查找。"))
 }
 
 /// What map.js draws, and what the service worker saves for answers without a network: every
@@ -325,8 +334,7 @@ async fn map_data(State(state): State<AppState>, headers: HeaderMap) -> Response
     let etag = format!("\"{version}\"");
     // Points change when staff edit them: always revalidate, cheaply with the ETag.
     let revalidate = [(header::CACHE_CONTROL, "no-cache".to_owned()), (header::ETAG, etag.clone())];
-    let matches = |tags: &str| tags.split(',').any(|tag| tag.trim().trim_start_matches("W/") == etag);
-    if headers.get(header::IF_NONE_MATCH).and_then(|value| value.to_str().ok()).is_some_and(matches) {
+    if cached_body::if_none_match(&headers, &[etag.as_bytes()]) {
         return (StatusCode::NOT_MODIFIED, revalidate).into_response();
     }
     let data = MapData {

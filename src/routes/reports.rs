@@ -12,11 +12,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
 use super::extract::PagePath;
+use super::pages::active_point;
 use crate::app::AppState;
 use crate::domain::report::{NewReport, ReportFields};
-use crate::domain::{PointCode, ServicePoint};
-use crate::error::{AppError, PageError, PageResult};
-use crate::locator::index::PointIndex;
+use crate::error::{AppError, PageResult};
 use crate::views::PageContext;
 use crate::views::report_page::{self, ReportFormState};
 use crate::web::client_address::ClientAddress;
@@ -32,13 +31,6 @@ pub fn router() -> Router<AppState> {
             get(report_page).post(send_report).layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
         )
         .route("/points/{code}/report/sent", get(sent_page))
-}
-
-/// The active point `code` names, or the 404 page.
-fn active_point<'a>(index: &'a PointIndex, code: &str) -> Result<&'a ServicePoint, PageError> {
-    PointCode::parse(code).ok().and_then(|code| index.get(code.as_str())).ok_or_else(|| {
-        AppError::not_found("没有找到这个服务点，它可能已经撤销或合并。请返回首页查找。").into()
-    })
 }
 
 async fn report_page(

@@ -11,8 +11,8 @@ use axum::routing::get;
 use maud::Markup;
 
 use super::extract::PagePath;
+use super::pages::active_point;
 use crate::app::AppState;
-use crate::domain::{PointCode, ServicePoint};
 use crate::error::{AppError, PageResult};
 use crate::views::sign::{self, Sign};
 use crate::web::links::{self, PublicUrl};
@@ -29,15 +29,6 @@ pub fn router() -> Router<AppState> {
         .route("/points/{code}/sign", get(sign_page))
 }
 
-/// The active point `code` names, or a 404 page.
-fn active_point(state: &AppState, code: &str) -> Result<ServicePoint, AppError> {
-    let index = state.index();
-    PointCode::parse(code)
-        .ok()
-        .and_then(|code| index.get(code.as_str()).cloned())
-        .ok_or_else(|| AppError::not_found("没有找到这个服务点，它可能已经撤销或合并。"))
-}
-
 /// The permanent address of a point's page; a path when no base is known.
 pub fn permanent_address(base: Option<&PublicUrl>, code: &str) -> String {
     let path = format!("/points/{code}");
@@ -45,7 +36,8 @@ pub fn permanent_address(base: Option<&PublicUrl>, code: &str) -> String {
 }
 
 fn qr_text(state: &AppState, headers: &HeaderMap, code: &str) -> Result<String, AppError> {
-    let point = active_point(state, code)?;
+    let index = state.index();
+    let point = active_point(&index, code)?;
     Ok(permanent_address(state.public_base(headers).as_ref(), point.record.code.as_str()))
 }
 
@@ -76,7 +68,8 @@ async fn sign_page(
     PagePath(code): PagePath<String>,
     headers: HeaderMap,
 ) -> PageResult<Markup> {
-    let point = active_point(&state, &code)?;
+    let index = state.index();
+    let point = active_point(&index, &code)?;
     let address = permanent_address(state.public_base(&headers).as_ref(), point.record.code.as_str());
-    Ok(sign::signs_page(&point.record.name, &[Sign { point: &point, address }]))
+    Ok(sign::signs_page(&point.record.name, &[Sign { point, address }]))
 }

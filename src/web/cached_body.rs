@@ -71,16 +71,20 @@ impl CachedBody {
         response
     }
 
-    /// Whether `If-None-Match` names this content (weak comparison, as RFC 9110 asks for it).
+    /// Whether `If-None-Match` names this content, in either encoding.
     fn matches(&self, headers: &HeaderMap) -> bool {
-        headers.get_all(header::IF_NONE_MATCH).iter().filter_map(|value| value.to_str().ok()).any(|list| {
-            list.split(',').map(|tag| tag.trim().trim_start_matches("W/")).any(|tag| {
-                tag == "*"
-                    || tag.as_bytes() == self.plain_etag.as_bytes()
-                    || tag.as_bytes() == self.gzip_etag.as_bytes()
-            })
-        })
+        if_none_match(headers, &[self.plain_etag.as_bytes(), self.gzip_etag.as_bytes()])
     }
+}
+
+/// Whether the request's `If-None-Match` names one of `etags` (quoted, as sent in `ETag`) or
+/// `*`: weak comparison, as RFC 9110 asks for it, over every header and list item.
+pub fn if_none_match(headers: &HeaderMap, etags: &[&[u8]]) -> bool {
+    headers.get_all(header::IF_NONE_MATCH).iter().filter_map(|value| value.to_str().ok()).any(|list| {
+        list.split(',')
+            .map(|tag| tag.trim().trim_start_matches("W/"))
+            .any(|tag| tag == "*" || etags.contains(&tag.as_bytes()))
+    })
 }
 
 /// Whether `Accept-Encoding` allows gzip: named (or `*`) with a non-zero weight.

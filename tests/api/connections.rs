@@ -2,7 +2,7 @@
 //! cannot take the server down by using up its file descriptors: at the cap, the oldest of them
 //! makes room for a real request.
 
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::io::{BufReader, ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -130,15 +130,7 @@ fn spawn_limited_server(database_url: &str) -> (Child, String) {
         .spawn()
         .unwrap();
     let mut log = BufReader::new(child.stderr.take().unwrap());
-    let mut seen = String::new();
-    let address = loop {
-        let mut line = String::new();
-        assert!(log.read_line(&mut line).unwrap() > 0, "server exited before listening:\n{seen}");
-        seen.push_str(&line);
-        if let Some((_, rest)) = line.split_once("listening on http://") {
-            break rest.split(|c: char| c.is_whitespace() || c == '\u{1b}').next().unwrap().to_owned();
-        }
-    };
+    let (address, seen) = crate::support::read_until_listening(&mut log);
     assert!(seen.contains("max_connections=896"), "the cap follows the descriptor limit: {seen}");
     // Keep reading the log, so the server never blocks on a full pipe.
     std::thread::spawn(move || std::io::copy(&mut log, &mut std::io::sink()));

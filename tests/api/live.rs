@@ -30,19 +30,9 @@ impl Live {
             .spawn()
             .unwrap();
         let mut lines = BufReader::new(child.stderr.take().unwrap());
-        let mut seen = String::new();
-        let mut metrics = None;
-        let address = loop {
-            let mut line = String::new();
-            assert!(lines.read_line(&mut line).unwrap() > 0, "the server exited before listening:\n{seen}");
-            seen.push_str(&line);
-            if let Some((_, rest)) = line.split_once("metrics on http://") {
-                metrics = Some(socket_address(rest));
-            }
-            if let Some((_, rest)) = line.split_once("listening on http://") {
-                break socket_address(rest);
-            }
-        };
+        let (address, seen) = crate::support::read_until_listening(&mut lines);
+        // The metrics listener is announced before the public one.
+        let metrics = seen.split_once("metrics on http://").map(|(_, rest)| socket_address(rest));
         let log = Arc::new(Mutex::new(seen));
         let sink = log.clone();
         // Drained all along, so a chatty log can never fill the pipe and stall the server.

@@ -456,7 +456,7 @@ fn post_over_tcp(address: &str, forwarded_for: &str) -> String {
 
 #[test]
 fn the_binary_takes_trusted_proxies_from_its_environment() {
-    use std::io::{BufRead, BufReader};
+    use std::io::BufReader;
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("proxied.db").display());
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_legalmap"))
@@ -468,15 +468,7 @@ fn the_binary_takes_trusted_proxies_from_its_environment() {
         .spawn()
         .unwrap();
     let mut log = BufReader::new(child.stderr.take().unwrap());
-    let mut seen = String::new();
-    let address = loop {
-        let mut line = String::new();
-        assert!(log.read_line(&mut line).unwrap() > 0, "server exited before listening:\n{seen}");
-        seen.push_str(&line);
-        if let Some((_, rest)) = line.split_once("listening on http://") {
-            break rest.split(|c: char| c.is_whitespace() || c == '\u{1b}').next().unwrap().to_owned();
-        }
-    };
+    let (address, seen) = crate::support::read_until_listening(&mut log);
     assert!(seen.contains("trusted proxies"), "{seen}");
     // The peer, 127.0.0.1, is the proxy: each forwarded-for address is its own client.
     let statuses: Vec<String> =

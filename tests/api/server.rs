@@ -1,7 +1,7 @@
 //! The server on a real socket: port 0, the bound address logged, first-start loading, and
 //! graceful shutdown on a signal.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 
@@ -48,15 +48,7 @@ fn the_binary_loads_an_empty_database_logs_its_address_and_stops_on_sigterm() {
         .spawn()
         .unwrap();
     let mut log = BufReader::new(child.stderr.take().unwrap());
-    let mut seen = String::new();
-    let address = loop {
-        let mut line = String::new();
-        assert!(log.read_line(&mut line).unwrap() > 0, "server exited before listening:\n{seen}");
-        seen.push_str(&line);
-        if let Some((_, rest)) = line.split_once("listening on http://") {
-            break rest.split(|c: char| c.is_whitespace() || c == '\u{1b}').next().unwrap().to_owned();
-        }
-    };
+    let (address, seen) = crate::support::read_until_listening(&mut log);
     assert!(seen.contains("loaded the bundled data/points.csv"), "{seen}");
     assert!(!address.ends_with(":0"));
 

@@ -297,3 +297,20 @@ impl ParseCode for str {
         legalmap::domain::PointCode::parse(self).unwrap()
     }
 }
+
+/// Reads the real binary's log until it says where it listens: the address (`127.0.0.1:PORT`)
+/// and everything logged so far. Panics, with the log, if the process exits first.
+pub fn read_until_listening(log: &mut impl std::io::BufRead) -> (String, String) {
+    let mut seen = String::new();
+    loop {
+        let mut line = String::new();
+        assert!(log.read_line(&mut line).unwrap() > 0, "server exited before listening:\n{seen}");
+        seen.push_str(&line);
+        if let Some((_, rest)) = line.split_once("listening on http://") {
+            // Up to the first character that cannot be in `127.0.0.1:PORT`: a space, a colour
+            // code, or the quote that ends the message in a JSON log line.
+            let address = rest.chars().take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ':').collect();
+            return (address, seen);
+        }
+    }
+}
