@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use arc_swap::ArcSwap;
+use arc_swap::{ArcSwap, ArcSwapOption};
 use axum::Router;
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -19,10 +19,13 @@ use crate::db::points::DbError;
 use crate::domain::PointCode;
 use crate::domain::quote::{clip, quote};
 use crate::error::{self, AppError};
+use crate::locator::Snapshot;
 use crate::locator::district::DistrictBoundary;
 use crate::locator::index::PointIndex;
 use crate::locator::travel::TravelModel;
 use crate::observe::metrics::Metrics;
+use crate::roads::answers::RoadAnswers;
+use crate::roads::network::RoadNetwork;
 use crate::server::ConnectionLimits;
 use crate::web::client_address::TrustedProxies;
 use crate::web::links::PublicUrl;
@@ -52,6 +55,9 @@ pub struct SharedState {
     /// Held while a new snapshot is made from the current one, so two changes landing at once
     /// cannot each start from the same snapshot and lose the other's change.
     index_writer: tokio::sync::Mutex<()>,
+    /// The road network's view of the index snapshot it names, when a network is loaded; made
+    /// before that snapshot is swapped in, so queries never wait for it.
+    roads: ArcSwapOption<RoadAnswers>,
     pub travel: TravelModel,
     /// Tile source and district outline for the pages' map.
     pub map: Arc<MapSettings>,
@@ -81,6 +87,7 @@ impl AppState {
             db,
             index: ArcSwap::from_pointee(index),
             index_writer: tokio::sync::Mutex::default(),
+            roads: ArcSwapOption::empty(),
             travel: settings.travel,
             map: Arc::new(map),
             staff: settings.staff,
@@ -117,13 +124,39 @@ impl AppState {
         self.index.load_full()
     }
 
+    /// What a query answers from: the current index snapshot and, when a road network is
+    /// loaded, its view of that same snapshot.
+    pub fn snapshot(&self) -> Snapshot {
+        match self.roads.load_full() {
+            Some(roads) => Snapshot { index: roads.index.clone(), roads: Some(roads) },
+            None => Snapshot { index: self.index(), roads: None },
+        }
+    }
+
+    /// The loaded road network, if any.
+    pub fn road_network(&self) -> Option<Arc<RoadNetwork>> {
+        self.roads.load().as_ref().map(|roads| roads.network.clone())
+    }
+
+    /// Puts `network` in use (at start, and when `legalmap roads import` replaced the file):
+    /// the current points are snapped onto it and labelled off the async workers, then swapped
+    /// in; queries answer from the previous network meanwhile.
+    pub async fn use_road_network(&self, network: RoadNetwork) {
+        let _writer = self.index_writer.lock().await;
+        let index = self.index();
+        let roads = run_blocking(move || RoadAnswers::build(Arc::new(network), index)).await;
+        let previous = self.roads.swap(Some(Arc::new(roads)));
+        tokio::task::spawn_blocking(move || drop(previous));
+    }
+
     /// Rebuilds the index from the store and swaps it in atomically (after an import); queries
     /// already running finish on the old snapshot.
     pub async fn reload_index(&self) -> Result<(), DbError> {
         let _writer = self.index_writer.lock().await;
         let points = self.db.active_points().await?;
-        let index = run_blocking(move || PointIndex::build(points)).await;
-        self.replace_index(index);
+        let network = self.road_network();
+        let (index, roads) = run_blocking(move || with_roads(PointIndex::build(points), network)).await;
+        self.replace_index(index, roads);
         Ok(())
     }
 
@@ -137,19 +170,33 @@ impl AppState {
             return Ok(());
         };
         let current = self.index();
-        let next = run_blocking(move || current.with_point(point)).await;
-        self.replace_index(next);
+        let network = self.road_network();
+        let (index, roads) = run_blocking(move || with_roads(current.with_point(point), network)).await;
+        self.replace_index(index, roads);
         Ok(())
     }
 
     /// Swaps `next` in. The old snapshot is freed on the blocking pool: at national scale its
     /// tree is hundreds of thousands of small allocations (a tenth of a second or more to free),
     /// too long for a worker thread that queries are waiting for.
-    fn replace_index(&self, next: PointIndex) {
-        let previous = self.index.swap(Arc::new(next));
+    /// The roads' view of the snapshot goes in first: `snapshot()` takes the index from it, so
+    /// no query pairs an index with roads made for another.
+    fn replace_index(&self, next: Arc<PointIndex>, roads: Option<RoadAnswers>) {
+        let previous_roads = roads.map(|roads| self.roads.swap(Some(Arc::new(roads))));
+        let previous = self.index.swap(next);
         self.metrics.index_replaced();
-        tokio::task::spawn_blocking(move || drop(previous));
+        tokio::task::spawn_blocking(move || drop((previous, previous_roads)));
     }
+}
+
+/// `index`, shared, with the road network's view of it when a network is loaded.
+fn with_roads(
+    index: PointIndex,
+    network: Option<Arc<RoadNetwork>>,
+) -> (Arc<PointIndex>, Option<RoadAnswers>) {
+    let index = Arc::new(index);
+    let roads = network.map(|network| RoadAnswers::build(network, index.clone()));
+    (index, roads)
 }
 
 /// Runs CPU-heavy work (up to a second at national scale) off the async workers, so requests

@@ -35,7 +35,7 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         Command::Restore(args) => backup::restore(args).await,
         Command::Coverage(args) => coverage::run(args).await,
         Command::Campaign(args) => campaign::run(args).await,
-        Command::Roads(command) => roads::run(command),
+        Command::Roads(command) => roads::run(command).await,
         Command::Synth(args) => synth(args),
     }
 }
@@ -79,6 +79,16 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     let state = AppState::load(db.clone(), settings).await?;
     tracing::info!(points = state.index().len(), "index loaded");
+    // The road network lives beside a database file; an in-memory database has none.
+    match crate::roads::file::path_for_database(&args.database.database_url) {
+        Ok(path) => {
+            if !path.exists() {
+                tracing::info!(path = %path.display(), "no road network: travel times are estimates (docs/roads.md)");
+            }
+            crate::roads::watch::start(state.clone(), path).await;
+        }
+        Err(reason) => tracing::info!(%reason, "no road network: travel times are estimates"),
+    }
     // The metrics listener lives as long as the server; scrapes need no graceful ending.
     let metrics_server = match metrics_listener {
         Some(metrics_listener) => {

@@ -8,23 +8,42 @@ use anyhow::Context;
 use serde_json::json;
 
 use crate::config::{RoadsCommand, RoadsImportArgs, RoadsTimeArgs};
+use crate::db::Db;
+use crate::db::location::DatabaseUrl;
+use crate::domain::LonLat;
 use crate::locator::travel::Mode;
 use crate::roads::file::path_for_database;
 use crate::roads::import::import;
 use crate::roads::network::{RoadNetwork, RoadTime};
 use crate::roads::pbf::Progress;
 
-pub fn run(command: RoadsCommand) -> anyhow::Result<()> {
+pub async fn run(command: RoadsCommand) -> anyhow::Result<()> {
     match command {
-        RoadsCommand::Import(args) => import_roads(args),
+        RoadsCommand::Import(args) => {
+            let points = points_to_cover(&args.database.database_url).await?;
+            tokio::task::spawn_blocking(move || import_roads(args, &points)).await?
+        }
         RoadsCommand::Time(args) => time(args),
     }
+}
+
+/// The active points of the database the network is for, which the extract must reach; none
+/// when there is no database yet (a network may be imported before the first start).
+async fn points_to_cover(database_url: &str) -> anyhow::Result<Vec<LonLat>> {
+    let url = DatabaseUrl::parse(database_url)?;
+    if url.check_exists().is_err() {
+        return Ok(Vec::new());
+    }
+    let db = Db::open_existing(database_url).await?;
+    let points = db.active_points().await?;
+    db.close().await;
+    Ok(points.iter().map(|point| point.record.location).collect())
 }
 
 /// How often the import reports on the terminal.
 const PROGRESS_EVERY: Duration = Duration::from_secs(1);
 
-fn import_roads(args: RoadsImportArgs) -> anyhow::Result<()> {
+fn import_roads(args: RoadsImportArgs, points: &[LonLat]) -> anyhow::Result<()> {
     let model = args.travel.model().map_err(anyhow::Error::msg)?;
     let target = path_for_database(&args.database.database_url).map_err(anyhow::Error::msg)?;
     let shown = args.file.display();
@@ -40,7 +59,7 @@ fn import_roads(args: RoadsImportArgs) -> anyhow::Result<()> {
             Progress::Nodes { read, kept } => eprintln!("  nodes: {read} read, {kept} on usable ways"),
         }
     };
-    let summary = import(&args.file, &target, &model, &mut report)
+    let summary = import(&args.file, &target, &model, points, &mut report)
         .with_context(|| format!("the road network at {} was not changed", target.display()))?;
     for (mode, (nodes, edges)) in [Mode::Walk, Mode::Bike, Mode::Drive].into_iter().zip(summary.graphs) {
         eprintln!("  {mode}: {nodes} nodes, {edges} directed edges");

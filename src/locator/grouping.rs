@@ -2,10 +2,8 @@
 //! villages "773 m away" at the same spot) take one line of a list, so the places that are
 //! really near still make the list.
 
-use super::{Candidate, Trip, candidate, rate};
+use super::{Candidate, Locator, Trip};
 use crate::domain::ServicePoint;
-use crate::locator::index::PointIndex;
-use crate::locator::travel::TravelModel;
 
 /// One line of an answer.
 #[derive(Debug, Clone)]
@@ -27,25 +25,23 @@ impl<'a> Entry<'a> {
     }
 }
 
-/// The `limit` nearest lines, nearest first, estimates that share a spot grouped. Asks the
-/// index for more points until every group within the last line is complete.
-pub fn nearest_grouped<'a>(
-    index: &'a PointIndex,
-    model: &TravelModel,
-    trip: Trip,
-    limit: usize,
-) -> Vec<Entry<'a>> {
+/// The `limit` quickest lines, quickest first, estimates that share a spot grouped. Asks for
+/// more points until every group within the last line is complete.
+pub fn nearest_grouped<'a>(locator: &Locator<'a>, trip: Trip, limit: usize) -> Vec<Entry<'a>> {
     let mut asked = (limit * 4).max(20);
     loop {
-        let candidates = rate(index.nearest(trip.origin, asked), model, trip);
-        let exhausted = candidates.len() < asked;
-        let farthest_m = candidates.last().map_or(0.0, |c| c.distance_m);
+        let candidates = locator.nearest(trip, asked);
+        let exhausted = candidates.len() < asked || asked >= locator.index.len();
+        let last_seen = candidates.last().copied();
         let mut entries = group(candidates);
         entries.truncate(limit);
-        // Complete when every point was seen, or when the points not yet seen are all
-        // farther than the last line kept (so none of them belongs to a kept group).
-        let last_kept_m = entries.last().map_or(0.0, |entry| entry.lead().distance_m);
-        if exhausted || farthest_m > last_kept_m {
+        // Complete when every point was seen, or when the points not yet seen all come after
+        // the last line kept (so none of them belongs to a kept group).
+        let after_last_kept = match (last_seen, entries.last()) {
+            (Some(seen), Some(kept)) => seen.order(kept.lead()).is_gt(),
+            _ => true,
+        };
+        if exhausted || after_last_kept {
             return entries;
         }
         asked *= 2;
@@ -57,14 +53,13 @@ pub fn nearest_grouped<'a>(
 /// all; the picked point leaves the group of its spot, so none of its neighbours reads as a
 /// second copy of it.
 pub fn nearest_grouped_from_point<'a>(
-    index: &'a PointIndex,
-    model: &TravelModel,
+    locator: &Locator<'a>,
     point: &'a ServicePoint,
     trip: Trip,
     limit: usize,
 ) -> Vec<Entry<'a>> {
-    let itself = candidate(point, trip.origin.distance_m(point.record.location), model, trip);
-    let others = nearest_grouped(index, model, trip, limit + 1)
+    let itself = locator.candidate(point, trip);
+    let others = nearest_grouped(locator, trip, limit + 1)
         .into_iter()
         .filter_map(|entry| without(entry, point))
         .take(limit.saturating_sub(1));

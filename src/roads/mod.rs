@@ -5,12 +5,16 @@
 //! and how fast, `graph` builds the compact graphs, `file` stores and loads them, `snap` and
 //! `route` answer queries on the loaded `network`.
 
+/// The active points on the network, and the queries the locator asks of it.
+pub mod answers;
 /// Storing and loading the network file beside the database.
 pub mod file;
 /// One mode's graph, in compressed sparse row form.
 pub mod graph;
 /// `legalmap roads import`: extract in, network file out, or nothing changed.
 pub mod import;
+/// The quickest few points from every road node (multi-source search).
+pub mod labels;
 /// The loaded network and the travel time between two places.
 pub mod network;
 /// Reading the routable ways of an OpenStreetMap PBF extract.
@@ -23,3 +27,5 @@ pub mod snap;
 pub mod speed;
 /// Which ways each mode may use, and in which direction.
 pub mod tags;
+/// Following the network file: loaded at start and after each import.
+pub mod watch;

@@ -77,6 +77,11 @@ impl RoadNetwork {
         file::read(path).map(Self::new)
     }
 
+    /// Nodes per mode, walk, bike, drive.
+    pub fn node_counts(&self) -> [usize; 3] {
+        self.modes.each_ref().map(|mode| mode.graph.node_count())
+    }
+
     pub fn mode(&self, mode: Mode) -> &ModeNetwork {
         &self.modes[mode_slot(mode)]
     }
@@ -88,7 +93,7 @@ impl RoadNetwork {
     }
 
     /// Seconds to walk `distance_m` between a place and its road.
-    fn walk_seconds(&self, distance_m: f64) -> f64 {
+    pub fn walk_seconds(&self, distance_m: f64) -> f64 {
         distance_m / (self.walk_kmh / 3.6)
     }
 

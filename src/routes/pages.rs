@@ -16,10 +16,10 @@ use super::params::{OriginParams, local_path, parse_mode};
 use crate::app::AppState;
 use crate::domain::{Datum, PointCode, PointFilter, ServicePoint, beijing};
 use crate::error::AppError;
-use crate::locator::Trip;
 use crate::locator::grouping;
 use crate::locator::index::PointIndex;
 use crate::locator::travel::{CIRCLE_MINUTES, Mode};
+use crate::locator::{Locator, Trip};
 use crate::views::locator_page::{self, Panel, Results, SearchForm};
 use crate::views::{PageContext, point_page};
 use crate::web::hex::hex;
@@ -120,10 +120,11 @@ async fn nearest_page(
     context: PageContext,
     query: Result<ApiQuery<NearestPageParams>, AppError>,
 ) -> Response {
-    let index = state.index();
+    let snapshot = state.snapshot();
+    let locator = snapshot.locator(&state.travel);
     let (params, outcome) = match query {
         Ok(ApiQuery(params)) => {
-            let outcome = answer(&state, &index, &params);
+            let outcome = answer(&state, &locator, &params);
             (params, outcome)
         }
         Err(_) => (
@@ -153,9 +154,10 @@ async fn nearest_page(
 /// Works out the panel for the parameters, or a status and a message for the resident.
 fn answer<'a>(
     state: &AppState,
-    index: &'a PointIndex,
+    locator: &Locator<'a>,
     params: &NearestPageParams,
 ) -> Result<Panel<'a>, (StatusCode, String)> {
+    let index = locator.index;
     let bad = |message: &str| (StatusCode::BAD_REQUEST, message.to_owned());
     let mode = parse_mode(params.mode.as_deref()).map_err(|_| bad("出行方式只能是步行、骑行或驾车。"))?;
     let has_coordinates = [&params.origin.lat, &params.origin.lon]
@@ -211,8 +213,8 @@ fn answer<'a>(
 
     let trip = Trip { origin, mode, minutes: CIRCLE_MINUTES };
     let entries = match picked {
-        Some(point) => grouping::nearest_grouped_from_point(index, &state.travel, point, trip, RESULTS_SHOWN),
-        None => grouping::nearest_grouped(index, &state.travel, trip, RESULTS_SHOWN),
+        Some(point) => grouping::nearest_grouped_from_point(locator, point, trip, RESULTS_SHOWN),
+        None => grouping::nearest_grouped(locator, trip, RESULTS_SHOWN),
     };
     Ok(Panel::Results(Results {
         trip,

@@ -21,6 +21,11 @@ pub fn minutes(minutes: f64) -> String {
     if minutes < 1.0 { "不到 1 分钟".into() } else { format!("约 {:.0} 分钟", minutes.round()) }
 }
 
+/// [`minutes`], or "无道路可达" when the road network has no route (`None`).
+pub fn travel_time(minutes: Option<f64>) -> String {
+    minutes.map_or_else(|| "无道路可达".into(), self::minutes)
+}
+
 pub fn mode(mode: Mode) -> &'static str {
     match mode {
         Mode::Walk => "步行",

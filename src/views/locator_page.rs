@@ -10,7 +10,7 @@ use super::layout::{PageContext, layout};
 use crate::domain::{LEGAL_HOTLINE, LonLat, ServicePoint};
 use crate::locator::grouping::Entry;
 use crate::locator::travel::Mode;
-use crate::locator::{Candidate, Trip};
+use crate::locator::{Candidate, TravelBasis, Trip};
 use crate::web::map::TileSource;
 
 /// What the search form shows: the values the resident last entered.
@@ -206,7 +206,7 @@ fn results_markup(results: &Results<'_>) -> Markup {
             }
         } @else if let Some(Entry::Point(first)) = results.entries.first() {
             p.summary role="status" {
-                "最近的是" strong { (first.point.record.name) } "，" (format::mode(trip.mode)) (format::minutes(first.estimate.travel_minutes)) "。"
+                "最近的是" strong { (first.point.record.name) } "，" (format::mode(trip.mode)) (format::travel_time(first.travel.travel_minutes)) "。"
             }
         }
         ol.results {
@@ -218,24 +218,45 @@ fn results_markup(results: &Results<'_>) -> Markup {
             }
         }
         p.note {
-            "时间为估算：按直线距离乘以绕行系数，再按" (format::mode(trip.mode)) "速度计算。"
+            @match (by_road(results), by_estimate(results)) {
+                (true, false) => { "时间按道路计算（OpenStreetMap 道路数据），含走到路边的时间。" }
+                (true, true) => {
+                    "时间按道路计算（OpenStreetMap 道路数据）；离道路太远的，标“估算”，"
+                    "按直线距离乘以绕行系数，再按" (format::mode(trip.mode)) "速度计算。"
+                }
+                _ => { "时间为估算：按直线距离乘以绕行系数，再按" (format::mode(trip.mode)) "速度计算。" }
+            }
             "省定标准：" (format::standard(trip.mode)) "以内。"
         }
     }
 }
 
+/// Whether the road network answered any line.
+fn by_road(results: &Results<'_>) -> bool {
+    results.entries.iter().any(|entry| entry.lead().travel.basis == TravelBasis::RoadNetwork)
+}
+
+/// Whether the estimate answered any line.
+fn by_estimate(results: &Results<'_>) -> bool {
+    results.entries.iter().any(|entry| entry.lead().travel.basis == TravelBasis::Estimate)
+}
+
 /// How far, and how long: from the origin, or (when the origin is an estimated point) from its
-/// town's centre, said as such.
-fn reach(candidate: &Candidate<'_>, trip: Trip, from_town_centre: bool) -> Markup {
+/// town's centre, said as such. When the road network answered other lines, a time from the
+/// estimate says so.
+fn reach(candidate: &Candidate<'_>, results: &Results<'_>) -> Markup {
+    let (trip, from_town_centre) = (results.trip, results.picked_estimate.is_some());
     let estimated = candidate.point.record.location_quality.is_estimate();
+    let marked_estimate = candidate.travel.basis == TravelBasis::Estimate && by_road(results);
     html! {
         p.reach {
             @if from_town_centre && candidate.distance_m < 1.0 {
                 "同在" (candidate.point.record.town) "中心（位置待核实）"
             } @else {
                 @if from_town_centre { "距镇街中心 " } @else { "距离 " }
-                (format::distance(candidate.distance_m)) " · " (format::mode(trip.mode)) (format::minutes(candidate.estimate.travel_minutes))
+                (format::distance(candidate.distance_m)) " · " (format::mode(trip.mode)) (format::travel_time(candidate.travel.travel_minutes))
                 @if estimated && trip.mode != Mode::Walk { "（位置和时间均为估算）" }
+                @else if marked_estimate { "（估算）" }
             }
         }
     }
@@ -251,15 +272,17 @@ fn result_item(candidate: &Candidate<'_>, results: &Results<'_>, is_origin: bool
             @if is_origin {
                 p.reach { "您选择的服务点（位置待核实）" }
             } @else {
-                (reach(candidate, trip, from_town_centre))
+                (reach(candidate, results))
                 @if !from_town_centre {
                     p.badges {
                         @if candidate.within {
                             span.badge.ok { "✓ " (trip.minutes) "分钟内可到" }
+                        } @else if candidate.is_unreachable() {
+                            span.badge.no { "✗ 道路数据中没有通往这里的" (format::mode(trip.mode)) "路线" }
                         } @else {
                             span.badge.no { "✗ 超过" (trip.minutes) "分钟" }
                         }
-                        @if candidate.estimate.meets_standard {
+                        @if candidate.travel.meets_standard {
                             span.badge.ok { "✓ 符合省定标准" }
                         } @else {
                             span.badge.no { "✗ 超出省定标准（" (format::standard(trip.mode)) "）" }
@@ -296,13 +319,12 @@ fn town_kind(town: &str) -> &'static str {
 
 /// Estimates that share their town's centre: one line, the points behind a disclosure.
 fn group_item(members: &[Candidate<'_>], results: &Results<'_>) -> Markup {
-    let (trip, from_town_centre) = (results.trip, results.picked_estimate.is_some());
     let lead = &members[0];
     let town = &lead.point.record.town;
     html! {
         li.result.estimate-group data-code=(lead.point.record.code) {
             h3 { (town) "：" (members.len()) " 个服务点位置待核实，暂以" (town_kind(town)) "中心代替" }
-            (reach(lead, trip, from_town_centre))
+            (reach(lead, results))
             details {
                 summary { "查看这 " (members.len()) " 个服务点" }
                 ul.group-members {

@@ -120,6 +120,27 @@ fn bad_extracts_are_refused_and_the_network_kept() {
     refused(&no_roads, "has no roads that walking, cycling or driving can use (1 ways with a highway tag");
 }
 
+/// An extract of another place than the database's points (Andorra for Huangyan's) would turn
+/// every answer into "no route": refused, and the network in place kept.
+#[test]
+fn an_extract_covering_none_of_the_points_is_refused() {
+    let (dir, database, roads) = site();
+    let points = concat!(env!("CARGO_MANIFEST_DIR"), "/data/points.csv");
+    let output = legalmap(&["import", points, "--database", &database]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let before = std::fs::read(&roads).unwrap();
+    let output = legalmap(&["roads", "import", EXTRACT, "--database", &database]);
+    assert!(!output.status.success(), "an extract of Andorra was accepted for Huangyan");
+    let message = stderr(&output);
+    assert!(
+        message.contains("has no road within 2000 m of any of the database's 346 service points"),
+        "{message}"
+    );
+    assert!(message.contains("was not changed"), "{message}");
+    assert_eq!(std::fs::read(&roads).unwrap(), before);
+    drop(dir);
+}
+
 #[test]
 fn time_refuses_bad_input_clearly() {
     let (_dir, database, roads) = site();

@@ -192,6 +192,15 @@ fn snapping_finds_the_nearest_segment() {
 /// unreachable, not as a long time.
 #[test]
 fn an_island_is_unreachable() {
+    let network = &fixture().network;
+    let (main_place, island_place) = main_and_island_places();
+    assert!(matches!(network.time(Mode::Walk, island_place, main_place), RoadTime::Unreachable { .. }));
+    assert!(matches!(network.time(Mode::Walk, main_place, island_place), RoadTime::Unreachable { .. }));
+}
+
+/// A place on the largest walkable piece of the extract, and one on a piece no path joins to
+/// it, both exactly on a road; found from the reference's own reading of the ways.
+pub fn main_and_island_places() -> (LonLat, LonLat) {
     let fixture = fixture();
     let adjacency = &fixture.reference.adjacency[slot(Mode::Walk)];
     let mut component: HashMap<i64, usize> = HashMap::new();
@@ -242,7 +251,5 @@ fn an_island_is_unreachable() {
             }
         }
     }
-    let (main_place, island_place) = (main_place.expect("a main network"), island_place.expect("an island"));
-    assert!(matches!(network.time(Mode::Walk, island_place, main_place), RoadTime::Unreachable { .. }));
-    assert!(matches!(network.time(Mode::Walk, main_place, island_place), RoadTime::Unreachable { .. }));
+    (main_place.expect("a main network"), island_place.expect("an island"))
 }

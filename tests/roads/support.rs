@@ -25,7 +25,8 @@ pub fn fixture() -> &'static Fixture {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("roads-fixture");
         std::fs::create_dir_all(&dir).expect("temporary directory");
         let roads = dir.join("andorra.roads");
-        import(EXTRACT.as_ref(), &roads, &TravelModel::default(), &mut |_| {}).expect("the fixture imports");
+        import(EXTRACT.as_ref(), &roads, &TravelModel::default(), &[], &mut |_| {})
+            .expect("the fixture imports");
         let network = RoadNetwork::load(&roads).expect("the imported file loads");
         Fixture { roads, network, reference: Reference::read(EXTRACT) }
     })

@@ -12,7 +12,7 @@ use crate::domain::{AreaType, LocationQuality, LonLat};
 use crate::error::{AppError, AppResult};
 use crate::locator::grouping::{self, Entry};
 use crate::locator::travel::{Mode, standard_mode};
-use crate::locator::{self, Candidate, Trip};
+use crate::locator::{Candidate, TravelBasis, Trip};
 use crate::routes::extract::ApiQuery;
 use crate::routes::openapi::{BadRequest, InternalError};
 use crate::routes::params::{OriginParams, parse_limit, parse_minutes, parse_mode};
@@ -109,10 +109,20 @@ pub(super) struct NearestResult<'a> {
     lon: f64,
     /// Great-circle distance from the origin, metres (0.1 m).
     distance_m: f64,
-    /// Estimated road distance: `distance_m` x detour factor, metres (0.1 m).
-    road_distance_m: f64,
-    /// Estimated minutes by the mode (0.1 min).
-    travel_minutes: f64,
+    /// What `road_distance_m` and `travel_minutes` come from: `road_network` (a route on the
+    /// loaded OpenStreetMap roads) or `estimate` (the straight line times the detour factor, at
+    /// the mode's speed: no network is loaded, or the origin or the point is more than 2 km
+    /// from any road of the mode).
+    travel_basis: TravelBasis,
+    /// Metres by road (0.1 m), the walks between the places and their roads included; null
+    /// when the network has no route to the point.
+    road_distance_m: Option<f64>,
+    /// Minutes by the mode (0.1 min); null when the network has no route to the point.
+    travel_minutes: Option<f64>,
+    /// False when the road network is loaded and has no route from the origin to the point
+    /// within three hours (an island, a closed area, one-way streets that lead away); the
+    /// point is then listed after every reachable one.
+    reachable: bool,
     /// `travel_minutes <= minutes`.
     within: bool,
     /// `distance_m` within the Zhejiang standard radius for the query's mode (walk 1,200 m,
@@ -162,8 +172,10 @@ pub(super) struct EstimateGroup<'a> {
     lat: f64,
     lon: f64,
     distance_m: f64,
-    road_distance_m: f64,
-    travel_minutes: f64,
+    travel_basis: TravelBasis,
+    road_distance_m: Option<f64>,
+    travel_minutes: Option<f64>,
+    reachable: bool,
     within: bool,
     meets_standard: bool,
     /// How many points share the spot.
@@ -193,8 +205,10 @@ impl<'a> From<&Entry<'a>> for NearestEntry<'a> {
                     lat: lead.lat,
                     lon: lead.lon,
                     distance_m: lead.distance_m,
+                    travel_basis: lead.travel_basis,
                     road_distance_m: lead.road_distance_m,
                     travel_minutes: lead.travel_minutes,
+                    reachable: lead.reachable,
                     within: lead.within,
                     meets_standard: lead.meets_standard,
                     count: members.len(),
@@ -226,10 +240,12 @@ impl<'a> From<&Candidate<'a>> for NearestResult<'a> {
             lat: record.location.lat(),
             lon: record.location.lon(),
             distance_m: round_to(candidate.distance_m, 1),
-            road_distance_m: round_to(candidate.estimate.road_distance_m, 1),
-            travel_minutes: round_to(candidate.estimate.travel_minutes, 1),
+            travel_basis: candidate.travel.basis,
+            road_distance_m: candidate.travel.road_distance_m.map(|metres| round_to(metres, 1)),
+            travel_minutes: candidate.travel.travel_minutes.map(|minutes| round_to(minutes, 1)),
+            reachable: !candidate.is_unreachable(),
             within: candidate.within,
-            meets_standard: candidate.estimate.meets_standard,
+            meets_standard: candidate.travel.meets_standard,
             area_type: record.area_type,
             meets_area_standard: candidate.distance_m <= standard_mode(record.area_type).standard_radius_m(),
             location_quality: record.location_quality,
@@ -282,15 +298,14 @@ pub(super) async fn nearest_points(
 ) -> AppResult<Response> {
     let trip = params.trip()?;
     let limit = parse_limit(params.limit.as_deref(), 5, MAX_NEAREST)?;
-    let index = state.index();
+    let snapshot = state.snapshot();
+    let locator = snapshot.locator(&state.travel);
     let in_district = state.district.contains(trip.origin);
     let results = if params.group_estimates()? {
-        let entries = grouping::nearest_grouped(&index, &state.travel, trip, limit);
+        let entries = grouping::nearest_grouped(&locator, trip, limit);
         Lines::Grouped(entries.iter().map(NearestEntry::from).collect())
     } else {
-        Lines::Points(
-            locator::nearest(&index, &state.travel, trip, limit).iter().map(NearestResult::from).collect(),
-        )
+        Lines::Points(locator.nearest(trip, limit).iter().map(NearestResult::from).collect())
     };
     json_response(&NearestResponse::new(trip, in_district, results, None))
 }
@@ -314,8 +329,8 @@ pub(super) async fn reachable_points(
 ) -> AppResult<Response> {
     let trip = params.trip()?;
     let limit = parse_limit(params.limit.as_deref(), MAX_REACHABLE, MAX_REACHABLE)?;
-    let index = state.index();
-    let mut candidates = locator::reachable(&index, &state.travel, trip);
+    let snapshot = state.snapshot();
+    let mut candidates = snapshot.locator(&state.travel).reachable(trip);
     let truncated = candidates.len() > limit;
     candidates.truncate(limit);
     let in_district = state.district.contains(trip.origin);
