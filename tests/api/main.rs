@@ -22,6 +22,7 @@ mod opening_hours;
 mod pages;
 mod points;
 mod reports;
+mod request_limits;
 mod server;
 mod signs;
 mod staff_access;
