@@ -23,6 +23,7 @@ mod pages;
 mod points;
 mod reports;
 mod roads;
+mod request_limits;
 mod server;
 mod signs;
 mod staff_access;
