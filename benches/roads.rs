@@ -177,7 +177,10 @@ fn liechtenstein(dir: &std::path::Path) -> Value {
     let started = Instant::now();
     let network = RoadNetwork::load(&target).unwrap();
     let load_s = started.elapsed().as_secs_f64();
-    println!("liechtenstein: import {:.3} s (median of 3), file {file_bytes} bytes, load {load_s:.3} s", import_s[1]);
+    println!(
+        "liechtenstein: import {:.3} s (median of 3), file {file_bytes} bytes, load {load_s:.3} s",
+        import_s[1]
+    );
     let build = json!({ "import_seconds": import_s[1], "file_bytes": file_bytes, "load_seconds": load_s });
     measure("liechtenstein", network, 160.0, build)
 }
@@ -194,7 +197,9 @@ fn grid(dir: &std::path::Path, side: usize) -> Value {
     let started = Instant::now();
     let network = RoadNetwork::load(&target).unwrap();
     let load_s = started.elapsed().as_secs_f64();
-    println!("grid {side}x{side}: generated in {generate_s:.2} s, file {file_bytes} bytes, loaded (read, checked, snapping trees) in {load_s:.2} s");
+    println!(
+        "grid {side}x{side}: generated in {generate_s:.2} s, file {file_bytes} bytes, loaded (read, checked, snapping trees) in {load_s:.2} s"
+    );
     let km = (side as f64 - 1.0) * spacing_m / 1000.0;
     let build = json!({ "generate_seconds": generate_s, "file_bytes": file_bytes, "load_seconds": load_s });
     measure(&format!("grid {side}x{side}"), network, km * km, build)
@@ -202,7 +207,8 @@ fn grid(dir: &std::path::Path, side: usize) -> Value {
 
 fn main() {
     // `cargo bench` passes `--bench`; nothing else is read from the command line.
-    let side: usize = std::env::var("LEGALMAP_BENCH_GRID_SIDE").ok().and_then(|s| s.parse().ok()).unwrap_or(1000);
+    let side: usize =
+        std::env::var("LEGALMAP_BENCH_GRID_SIDE").ok().and_then(|s| s.parse().ok()).unwrap_or(1000);
     let dir = tempfile::tempdir().unwrap();
     let results = vec![liechtenstein(dir.path()), grid(dir.path(), side)];
     let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-results");

@@ -60,10 +60,11 @@ fn main() -> anyhow::Result<()> {
             let mut kept = String::from("lon,lat\n");
             for line in text.lines().skip(1) {
                 let (lon, lat) = line.split_once(',').context("lon,lat")?;
-                let origin = LonLat::parse(lon.parse()?, lat.parse()?).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-                let near = [Mode::Walk, Mode::Bike, Mode::Drive]
-                    .iter()
-                    .all(|&mode| network.snap(mode, origin).is_some_and(|snap| snap.snap_distance_m <= 300.0));
+                let origin =
+                    LonLat::parse(lon.parse()?, lat.parse()?).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                let near = [Mode::Walk, Mode::Bike, Mode::Drive].iter().all(|&mode| {
+                    network.snap(mode, origin).is_some_and(|snap| snap.snap_distance_m <= 300.0)
+                });
                 if near {
                     kept.push_str(line);
                     kept.push('\n');
@@ -71,7 +72,9 @@ fn main() -> anyhow::Result<()> {
             }
             std::fs::write(output, kept)?;
         }
-        _ => bail!("usage: roads_setup shift PBF LAT,LON OUT | grid SIDE SPACING_M LAT,LON OUT | origins ROADS IN OUT"),
+        _ => bail!(
+            "usage: roads_setup shift PBF LAT,LON OUT | grid SIDE SPACING_M LAT,LON OUT | origins ROADS IN OUT"
+        ),
     }
     Ok(())
 }

@@ -23,9 +23,17 @@ const NEAREST_SQL: &str = "SELECT code, ST_Distance(geog, ST_SetSRID(ST_MakePoin
 
 pub enum Engine {
     /// `mode`: the travel mode legalmap is asked for (`walk`, `bike`, `drive`).
-    Legalmap { address: String, user: String, mode: String },
-    Redis { address: String },
-    Postgis { url: String },
+    Legalmap {
+        address: String,
+        user: String,
+        mode: String,
+    },
+    Redis {
+        address: String,
+    },
+    Postgis {
+        url: String,
+    },
 }
 
 pub enum EngineConn {
@@ -55,7 +63,9 @@ impl Engine {
 
     pub async fn connect(&self) -> anyhow::Result<EngineConn> {
         Ok(match self {
-            Engine::Legalmap { address, mode, .. } => EngineConn::Http(HttpConn::connect(address).await?, mode.clone()),
+            Engine::Legalmap { address, mode, .. } => {
+                EngineConn::Http(HttpConn::connect(address).await?, mode.clone())
+            }
             Engine::Redis { address } => EngineConn::Redis(RedisConn::connect(address).await?),
             Engine::Postgis { url } => EngineConn::Postgis(PgConnection::connect(url).await?),
         })

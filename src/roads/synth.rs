@@ -42,7 +42,10 @@ pub fn grid(side: usize, spacing_m: f64, centre: LonLat, model: &TravelModel) ->
                     (row + 1 < side).then(|| (row + 1, col, col % ARTERIAL_EVERY == 0)),
                 ];
                 for (to_row, to_col, arterial) in neighbours.into_iter().flatten() {
-                    let to = Point::new(south_west.x() + to_col as f64 * dlon, south_west.y() + to_row as f64 * dlat);
+                    let to = Point::new(
+                        south_west.x() + to_col as f64 * dlon,
+                        south_west.y() + to_row as f64 * dlat,
+                    );
                     let length_m = Haversine.distance(Point::new(lon, lat), to);
                     let kmh = match mode {
                         Mode::Drive if arterial => ARTERIAL_KMH,
@@ -74,7 +77,8 @@ mod tests {
         assert_eq!(stored.graphs[0].edge_count(), 2 * 2 * 21 * 20);
         let network = RoadNetwork::new(stored);
         // From the centre node, 500 m east along a street: 500 m by road, 400 s at 4.5 km/h.
-        let east = LonLat::parse(centre.lon() + 500.0 / (111_320.0 * 28.64_f64.to_radians().cos()), 28.64).unwrap();
+        let east =
+            LonLat::parse(centre.lon() + 500.0 / (111_320.0 * 28.64_f64.to_radians().cos()), 28.64).unwrap();
         let RoadTime::Reached { distance_m, minutes, .. } = network.time(Mode::Walk, centre, east) else {
             panic!("reachable")
         };
