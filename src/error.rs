@@ -155,7 +155,15 @@ macro_rules! internal_causes {
     )+};
 }
 
-internal_causes!(DbError, sqlx::Error, serde_json::Error, csv::Error, std::io::Error, anyhow::Error);
+internal_causes!(
+    DbError,
+    sqlx::Error,
+    serde_json::Error,
+    csv::Error,
+    std::io::Error,
+    anyhow::Error,
+    tokio::task::JoinError,
+);
 
 /// A refused change: the variants a request can cause are 4xx; a store failure is internal.
 /// Handlers that can say more (which version, whose change) match the variants themselves.

@@ -102,7 +102,97 @@
     } else {
       map.fitBounds(outline.getBounds(), { padding: [8, 8], animate: false });
     }
+    setUpArea();
     mapElement.setAttribute('data-ready', 'true');
+  }
+
+  function distanceText(metres) {
+    return metres >= 1000 ? (metres / 1000).toFixed(1) + ' 公里' : Math.round(metres) + ' 米';
+  }
+
+  /* The point page's "显示15分钟范围": where a resident can start and reach the point in time by
+   * the chosen mode, from /map/points/{code}/isochrone (the API's answer, in the tiles' datum).
+   * Roads for an answer by road, a translucent circle for an estimate; the caption says which.
+   * Pressing the shown mode again hides it. */
+  function setUpArea() {
+    var box = document.getElementById('isochrone');
+    if (!box || !map) { return; }
+    var caption = document.getElementById('isochrone-caption');
+    var buttons = Array.prototype.slice.call(box.querySelectorAll('button[data-isochrone-mode]'));
+    var minutes = box.dataset.minutes;
+    var layer = null;
+    var chosen = null;
+
+    function press(mode) {
+      buttons.forEach(function (button) {
+        button.setAttribute('aria-pressed', button.dataset.isochroneMode === mode ? 'true' : 'false');
+      });
+    }
+    function clear() {
+      if (layer) { map.removeLayer(layer); layer = null; }
+    }
+    function draw(feature, label) {
+      var properties = feature.properties;
+      var geometry = feature.geometry;
+      var flip = function (p) { return [p[1], p[0]]; };
+      var text = label + minutes + '分钟范围';
+      if (geometry.type === 'MultiLineString') {
+        layer = L.polyline(geometry.coordinates.map(function (line) { return line.map(flip); }), {
+          color: '#0a7d3b', weight: 4, opacity: 0.85, interactive: false
+        });
+        text += properties.segments === 0
+          ? '：按道路计算，' + minutes + '分钟内没有能到达服务点的道路。'
+          : '：按道路计算（OpenStreetMap 道路数据）。绿色线条上的任一位置，' + label + minutes +
+            '分钟内可到达服务点；从住处走到道路的时间另计。' +
+            (properties.truncated ? '范围很大，只画出较近的道路。' : '');
+      } else {
+        layer = L.polygon(geometry.coordinates[0].map(flip), {
+          color: '#0a7d3b', weight: 2, fillOpacity: 0.15, interactive: false
+        });
+        text += '：估算：直线距离范围（半径约 ' + distanceText(properties.radius_m) +
+          '），实际沿道路可能更远。';
+      }
+      layer.addTo(map);
+      var bounds = layer.getBounds();
+      if (bounds.isValid()) { map.fitBounds(bounds, { padding: [20, 20], maxZoom: 16, animate: false }); }
+      caption.textContent = text;
+      mapElement.setAttribute('data-area', properties.travel_basis);
+    }
+    function show(mode, label) {
+      clear();
+      mapElement.removeAttribute('data-area');
+      if (chosen === mode) {
+        chosen = null;
+        press(null);
+        caption.textContent = '';
+        return;
+      }
+      chosen = mode;
+      press(mode);
+      caption.textContent = '正在计算' + label + minutes + '分钟范围…';
+      var url = '/map/points/' + encodeURIComponent(box.dataset.code) + '/isochrone?mode=' +
+        encodeURIComponent(mode) + '&minutes=' + encodeURIComponent(minutes);
+      fetch(url)
+        .then(function (response) {
+          if (!response.ok) { throw new Error('HTTP ' + response.status); }
+          return response.json();
+        })
+        .then(function (collection) {
+          // Another mode chosen (or this one hidden) while this answer was on its way.
+          if (chosen !== mode) { return; }
+          draw(collection.features[0], label);
+        })
+        .catch(function () {
+          if (chosen !== mode) { return; }
+          chosen = null;
+          press(null);
+          caption.textContent = '暂时无法显示范围（需要联网），请稍后再试。';
+        });
+    }
+    buttons.forEach(function (button) {
+      button.addEventListener('click', function () { show(button.dataset.isochroneMode, button.textContent); });
+    });
+    box.hidden = false;
   }
 
   if (mapElement && window.L) {

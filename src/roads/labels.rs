@@ -116,8 +116,10 @@ impl Labels {
     }
 }
 
-/// The graph's edges grouped by their target: who leads into each node.
-struct ReverseEdges {
+/// The graph's edges grouped by their target: who leads into each node. A search over it runs
+/// against the edges' direction: it finds the time *from* each node to where it started.
+#[derive(Debug, Clone)]
+pub(crate) struct ReverseEdges {
     offsets: Vec<u32>,
     sources: Vec<u32>,
     seconds: Vec<f32>,
@@ -125,7 +127,7 @@ struct ReverseEdges {
 }
 
 impl ReverseEdges {
-    fn of(graph: &Graph) -> Self {
+    pub(crate) fn of(graph: &Graph) -> Self {
         let nodes = graph.node_count();
         let mut offsets = vec![0_u32; nodes + 1];
         for node in 0..nodes as u32 {
@@ -152,7 +154,7 @@ impl ReverseEdges {
     }
 
     /// `(from, seconds, metres)` of each edge into `node`.
-    fn leading_into(&self, node: u32) -> impl Iterator<Item = (u32, f32, f32)> + '_ {
+    pub(crate) fn leading_into(&self, node: u32) -> impl Iterator<Item = (u32, f32, f32)> + '_ {
         let range = self.offsets[node as usize] as usize..self.offsets[node as usize + 1] as usize;
         range.map(|at| (self.sources[at], self.seconds[at], self.length_m[at]))
     }

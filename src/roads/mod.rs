@@ -13,6 +13,8 @@ pub mod file;
 pub mod graph;
 /// `legalmap roads import`: extract in, network file out, or nothing changed.
 pub mod import;
+/// The roads from which a place is reached within a budget (a point's area on the map).
+pub mod isochrone;
 /// The quickest few points from every road node (multi-source search).
 pub mod labels;
 /// The loaded network and the travel time between two places.

@@ -2,11 +2,13 @@
 //! two places on it.
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
 use super::file::{self, FileError, Stored};
 use super::graph::Graph;
+use super::labels::ReverseEdges;
 use super::pbf::mode_slot;
 use super::route::{Next, Search, Seed};
 use super::snap::{Snap, Snapper};
@@ -34,6 +36,9 @@ pub struct RoadNetwork {
     /// Speed of the walk between a place and its road (in every mode: one walks to the car).
     walk_kmh: f64,
     modes: [ModeNetwork; 3],
+    /// Per mode, the edges grouped by target, made on first use (an isochrone searches towards
+    /// a point): 16 bytes an edge, so nothing is spent on modes no one asks about.
+    reverse: [OnceLock<ReverseEdges>; 3],
 }
 
 /// The answer between two places.
@@ -69,7 +74,7 @@ impl RoadNetwork {
             let snapper = Snapper::build(&graph);
             ModeNetwork { graph, snapper }
         });
-        Self { walk_kmh, modes }
+        Self { walk_kmh, modes, reverse: Default::default() }
     }
 
     /// Reads and indexes the network file at `path`.
@@ -84,6 +89,12 @@ impl RoadNetwork {
 
     pub fn mode(&self, mode: Mode) -> &ModeNetwork {
         &self.modes[mode_slot(mode)]
+    }
+
+    /// `mode`'s edges grouped by their target, for searches towards a place.
+    pub(crate) fn reverse_edges(&self, mode: Mode) -> &ReverseEdges {
+        let slot = mode_slot(mode);
+        self.reverse[slot].get_or_init(|| ReverseEdges::of(&self.modes[slot].graph))
     }
 
     /// `place` on `mode`'s nearest road, if one is within [`MAX_SNAP_M`].

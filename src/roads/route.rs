@@ -7,7 +7,7 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use super::graph::Graph;
+use super::graph::{Edge, Graph};
 
 /// A place the search starts from: a node reached already after `seconds` and `metres` (the part
 /// of a road segment between a snapped place and the segment's end).
@@ -57,6 +57,21 @@ impl Search {
         graph: &Graph,
         seeds: &[Seed],
         budget_s: f64,
+        on_settle: impl FnMut(u32, f64, f64) -> Next,
+    ) {
+        self.run_over(|node| graph.edges(node), seeds, budget_s, on_settle);
+    }
+
+    /// [`Search::run`] over the edges `edges_of(node)` gives, instead of a graph's own: a search
+    /// over the graph reversed (edges towards each node, as [`Edge`]s whose `target` is the
+    /// node they come from) finds the time from each node to the seeds.
+    ///
+    /// The nodes must be those of the graph the search was made for.
+    pub fn run_over<Edges: Iterator<Item = Edge>>(
+        &mut self,
+        edges_of: impl Fn(u32) -> Edges,
+        seeds: &[Seed],
+        budget_s: f64,
         mut on_settle: impl FnMut(u32, f64, f64) -> Next,
     ) {
         self.reset();
@@ -73,7 +88,7 @@ impl Search {
             if on_settle(node, seconds, metres) == Next::Stop {
                 return;
             }
-            for edge in graph.edges(node) {
+            for edge in edges_of(node) {
                 let target = edge.target;
                 if !self.settled[target as usize] {
                     self.relax(

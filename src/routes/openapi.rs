@@ -11,6 +11,7 @@ use serde::Serialize;
 use utoipa::{OpenApi, ToResponse, ToSchema};
 
 use crate::domain::{Datum, ServicePoint};
+use crate::locator::TravelBasis;
 use crate::locator::travel::Mode;
 
 /// The document's header and the components that no operation reaches by itself.
@@ -161,6 +162,83 @@ pub struct GapProperties {
     pub cells: usize,
     /// The run's area, km².
     pub area_km2: f64,
+}
+
+/// A point's area within the minutes: an RFC 7946 FeatureCollection of one Feature.
+#[derive(ToSchema)]
+pub struct IsochroneFeatureCollection {
+    #[schema(rename = "type", inline)]
+    pub kind: FeatureCollectionType,
+    #[schema(min_items = 1, max_items = 1)]
+    pub features: Vec<IsochroneFeature>,
+}
+
+/// The area: by road (a MultiLineString) or the estimate (a Polygon).
+#[derive(ToSchema)]
+pub struct IsochroneFeature {
+    #[schema(rename = "type", inline)]
+    pub kind: FeatureType,
+    pub geometry: IsochroneGeometry,
+    pub properties: IsochroneProperties,
+}
+
+/// `road_network`: a MultiLineString; `estimate`: a Polygon.
+#[derive(ToSchema)]
+#[serde(untagged)]
+pub enum IsochroneGeometry {
+    Roads(RoadLines),
+    Circle(EstimateCircle),
+}
+
+/// The stretches of road from which the point is reached within the minutes.
+#[derive(ToSchema)]
+pub struct RoadLines {
+    #[schema(rename = "type", inline)]
+    pub kind: MultiLineStringType,
+    /// One line per stretch, two `[lon, lat]` positions (WGS-84 degrees, six decimals): from the
+    /// end nearer the point in time to the furthest position reached, a road node or where the
+    /// time runs out.
+    pub coordinates: Vec<Vec<[f64; 2]>>,
+}
+
+/// The estimate's reach around the point.
+#[derive(ToSchema)]
+pub struct EstimateCircle {
+    #[schema(rename = "type", inline)]
+    pub kind: PolygonType,
+    /// One closed, counter-clockwise ring of 65 `[lon, lat]` positions (WGS-84 degrees, six
+    /// decimals) `radius_m` from the point along the great circle.
+    pub coordinates: Vec<Vec<[f64; 2]>>,
+}
+
+#[derive(ToSchema)]
+pub struct IsochroneProperties {
+    /// The point's code.
+    #[schema(pattern = "^[0-9]{12}$")]
+    pub code: String,
+    pub mode: Mode,
+    /// The time budget, minutes.
+    #[schema(minimum = 1, maximum = 120)]
+    pub minutes: f64,
+    /// `road_network`: the roads from which the point is reached in time (the loaded
+    /// OpenStreetMap network); `estimate`: no network is loaded, or the point is more than 2 km
+    /// from any road of the mode.
+    pub travel_basis: TravelBasis,
+    /// `road_network` only: how many stretches of road.
+    #[schema(minimum = 0, maximum = 20000)]
+    pub segments: Option<usize>,
+    /// `road_network` only: more stretches were in reach than the 20,000 sent (the furthest
+    /// were left out).
+    pub truncated: Option<bool>,
+    /// `estimate` only: the circle's radius, metres (the straight-line reach of the mode in the
+    /// minutes: speed x minutes / detour factor).
+    pub radius_m: Option<f64>,
+}
+
+/// The GeoJSON `type` of a MultiLineString geometry.
+#[derive(ToSchema)]
+pub enum MultiLineStringType {
+    MultiLineString,
 }
 
 /// The GeoJSON `type` of a FeatureCollection.

@@ -11,7 +11,8 @@ use axum_extra::extract::cookie::CookieJar;
 use maud::Markup;
 use serde::{Deserialize, Serialize};
 
-use super::extract::{ApiQuery, PagePath};
+use super::api::isochrone::{IsochroneParams, isochrone_response};
+use super::extract::{ApiPath, ApiQuery, PagePath};
 use super::params::{OriginParams, local_path, parse_mode};
 use crate::app::AppState;
 use crate::domain::{Datum, PointCode, PointFilter, ServicePoint, beijing};
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/nearest", get(nearest_page))
         .route("/points/{code}", get(point_page))
         .route("/map/data.json", get(map_data))
+        .route("/map/points/{code}/isochrone", get(map_isochrone))
         .route("/coverage", get(super::coverage::public_summary))
         .route("/text-size", get(set_text_size))
         .route(crate::views::MANIFEST_PATH, get(manifest))
@@ -351,6 +353,17 @@ async fn map_data(State(state): State<AppState>, headers: HeaderMap) -> Response
 /// Six decimals of a degree is about 0.1 m: plenty for a map, and a third fewer bytes.
 fn round6(degrees: f64) -> f64 {
     (degrees * 1e6).round() / 1e6
+}
+
+/// What the point page's map draws for "显示15分钟范围": the API's
+/// `/api/v1/points/{code}/isochrone`, in the tiles' datum (GCJ-02 tiles get GCJ-02 lines), since
+/// map.js does no datum arithmetic. Errors are the API's JSON: map.js fetches it.
+async fn map_isochrone(
+    State(state): State<AppState>,
+    ApiPath(code): ApiPath<String>,
+    ApiQuery(params): ApiQuery<IsochroneParams>,
+) -> Result<Response, AppError> {
+    isochrone_response(&state, &code, &params, state.map.tiles.datum).await
 }
 
 #[derive(Debug, Deserialize)]

@@ -88,7 +88,7 @@ fn render(
             h1 { "查找最近的公共法律服务点" }
             (search_form(form))
             section #results aria-live="polite" aria-labelledby="results-heading" data-home[home] { (panel_markup(panel)) }
-            (map_region(tiles, None))
+            (map_region(tiles, None, None))
         },
     )
 }
@@ -346,8 +346,9 @@ fn group_item(members: &[Candidate<'_>], results: &Results<'_>) -> Markup {
 }
 
 /// The map container: fixed height (no jump when it loads), described for screen readers,
-/// configured for map.js by data attributes. `focus` centres it on one point.
-pub fn map_region(tiles: &TileSource, focus: Option<(&str, LonLat)>) -> Markup {
+/// configured for map.js by data attributes. `focus` centres it on one point; `controls` go
+/// under the map, before its legend (so they stay beside the map on a wide screen).
+pub fn map_region(tiles: &TileSource, focus: Option<(&str, LonLat)>, controls: Option<Markup>) -> Markup {
     html! {
         section.map-region aria-label="服务点地图" {
             h2.visually-hidden { "地图" }
@@ -360,6 +361,7 @@ pub fn map_region(tiles: &TileSource, focus: Option<(&str, LonLat)>) -> Markup {
                 data-focus-lat=[focus.map(|(_, at)| at.lat())] {
                 p.map-fallback { "地图需要浏览器开启 JavaScript。服务点列表不受影响。" }
             }
+            @if let Some(controls) = controls { (controls) }
             p.map-legend {
                 span.legend-located { "● 已定位的服务点" }
                 span.legend-estimate { "○ 位置为估算" }

@@ -11,6 +11,7 @@ use super::layout::{PageContext, layout_described};
 use super::locator_page::map_region;
 use super::navigation::navigation_links;
 use crate::domain::{LEGAL_HOTLINE, LocationQuality, LonLat, ServicePoint};
+use crate::locator::travel::{CIRCLE_MINUTES, Mode};
 use crate::web::map::TileSource;
 
 /// What a shared link's card says: the point, its town, how to reach it.
@@ -102,9 +103,27 @@ pub fn page(
                 p { a.button href={ "/nearest?code=" (record.code) } { "查看附近其他服务点" } }
                 p { a.button href={ "/points/" (record.code) "/report" } { "位置不对？告诉我们" } }
             }
-            (map_region(tiles, Some((record.code.as_str(), on_map))))
+            (map_region(tiles, Some((record.code.as_str(), on_map)), Some(area_control(record.code.as_str()))))
         },
     )
+}
+
+/// "显示15分钟范围": one button per mode; map.js shows the control once the map is drawn, fetches
+/// the area (`/map/points/{code}/isochrone`, in the tiles' datum) and says in the caption what
+/// it comes from. Hidden without JavaScript, which could not draw it.
+fn area_control(code: &str) -> Markup {
+    let minutes = CIRCLE_MINUTES;
+    html! {
+        div.isochrone #isochrone hidden data-code=(code) data-minutes=(minutes) {
+            p #isochrone-label { "显示" (minutes) "分钟范围：" }
+            div.isochrone-modes role="group" aria-labelledby="isochrone-label" {
+                @for mode in Mode::ALL.iter().copied() {
+                    button type="button" data-isochrone-mode=(mode) aria-pressed="false" { (format::mode(mode)) }
+                }
+            }
+            p #isochrone-caption role="status" aria-live="polite" {}
+        }
+    }
 }
 
 fn known(value: Option<&str>) -> &str {

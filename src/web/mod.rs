@@ -16,6 +16,8 @@ pub mod cookies;
 pub mod geojson;
 /// Bytes as lower-case hex digits.
 pub mod hex;
+/// A point's area within a time budget as GeoJSON: by road, or the estimate's circle.
+pub mod isochrone;
 /// Absolute links and QR codes for printed pages.
 pub mod links;
 /// The pages' map: tile source and district outline in the tiles' datum.

@@ -13,6 +13,7 @@ mod honest_answers;
 mod import;
 mod import_review;
 mod import_undo;
+mod isochrone;
 mod live;
 mod nearest;
 mod observability;

@@ -2,7 +2,7 @@
 //! `/api/v1`), and true: each documented bound, default, value and answer shape is probed
 //! against the real handlers, so the document cannot drift from what the API does.
 
-mod conform;
+pub mod conform;
 
 use std::collections::BTreeSet;
 

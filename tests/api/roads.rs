@@ -44,18 +44,20 @@ pub fn shifted_network() -> &'static Stored {
     })
 }
 
-fn network() -> RoadNetwork {
+/// The shifted network, loaded and indexed.
+pub fn network() -> RoadNetwork {
     RoadNetwork::new(shifted_network().clone())
 }
 
-async fn app_with_roads() -> TestApp {
+/// A fresh app with the shifted network in use.
+pub async fn app_with_roads() -> TestApp {
     let app = TestApp::new().await;
     app.state.use_road_network(network()).await;
     app
 }
 
 /// Near the middle of the shifted network.
-const ORIGIN: (f64, f64) = (28.642, 121.262);
+pub const ORIGIN: (f64, f64) = (28.642, 121.262);
 
 fn nearest_uri(mode: &str, extra: &str) -> String {
     format!("/api/v1/nearest?lat={}&lon={}&mode={mode}{extra}", ORIGIN.0, ORIGIN.1)

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`. Each handler carries its OpenAPI description; [`routes`] lists
 //! them once, and both the router and the served `/api/v1/openapi.json` are built from that list.
 
+pub mod isochrone;
 mod nearest;
 
 use std::sync::LazyLock;
@@ -16,8 +17,9 @@ use super::extract::{ApiPath, ApiQuery};
 use super::openapi::{ApiDoc, BadRequest, InternalError, NotFound, PointFeature, PointFeatureCollection};
 use super::params::parse_text_filter;
 use crate::app::AppState;
-use crate::domain::{PointCode, PointFilter};
+use crate::domain::{PointCode, PointFilter, ServicePoint};
 use crate::error::{AppError, AppResult};
+use crate::locator::index::PointIndex;
 use crate::web::geojson;
 
 /// Every route of the API with its description: the one list the router and the OpenAPI
@@ -28,6 +30,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_point))
         .routes(routes!(nearest::nearest_points))
         .routes(routes!(nearest::reachable_points))
+        .routes(routes!(isochrone::point_isochrone_geojson))
         .routes(routes!(super::coverage::coverage_figures))
         .routes(routes!(super::coverage::coverage_gaps))
         .routes(routes!(openapi))
@@ -96,12 +99,17 @@ async fn list_points(
     )
 )]
 async fn get_point(State(state): State<AppState>, ApiPath(code): ApiPath<String>) -> AppResult<Response> {
-    let code = PointCode::parse(&code).map_err(|reason| AppError::bad_request("invalid_code", reason))?;
     let index = state.index();
-    let point = index
+    geojson::response(geojson::point_feature(active_point(&index, &code)?))
+}
+
+/// The active point `code` names: 400 for a code that is not 12 digits, 404 for one no active
+/// point has (never was, or retired).
+fn active_point<'a>(index: &'a PointIndex, code: &str) -> AppResult<&'a ServicePoint> {
+    let code = PointCode::parse(code).map_err(|reason| AppError::bad_request("invalid_code", reason))?;
+    index
         .get(code.as_str())
-        .ok_or_else(|| AppError::not_found(format!("no active service point has code {code}")))?;
-    geojson::response(geojson::point_feature(point))
+        .ok_or_else(|| AppError::not_found(format!("no active service point has code {code}")))
 }
 
 /// This document.
