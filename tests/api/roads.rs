@@ -48,7 +48,7 @@ fn network() -> RoadNetwork {
     RoadNetwork::new(shifted_network().clone())
 }
 
-async fn app_with_roads() -> TestApp {
+pub async fn app_with_roads() -> TestApp {
     let app = TestApp::new().await;
     app.state.use_road_network(network()).await;
     app
