@@ -14,7 +14,8 @@ use crate::locator::travel::{
 };
 use crate::observe::logging::LogFormat;
 use crate::server::{
-    ConnectionLimits, DEFAULT_HEADER_READ_TIMEOUT_SECS, DEFAULT_IDLE_TIMEOUT_SECS, default_max_connections,
+    ConnectionLimits, DEFAULT_BODY_READ_TIMEOUT_SECS, DEFAULT_HEADER_READ_TIMEOUT_SECS,
+    DEFAULT_IDLE_TIMEOUT_SECS, default_max_connections,
 };
 use crate::web::map::{DEFAULT_TILE_ATTRIBUTION, DEFAULT_TILE_URL, TileSource};
 
@@ -424,6 +425,11 @@ pub struct ConnectionArgs {
     #[arg(long, env = "LEGALMAP_IDLE_TIMEOUT_SECS", default_value_t = DEFAULT_IDLE_TIMEOUT_SECS,
         value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub idle_timeout_secs: u64,
+    /// A request's body must arrive within this many seconds of the end of its headers, or the
+    /// request is answered 408 and the connection closed (1-3600).
+    #[arg(long, env = "LEGALMAP_BODY_READ_TIMEOUT_SECS", default_value_t = DEFAULT_BODY_READ_TIMEOUT_SECS,
+        value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub body_read_timeout_secs: u64,
     /// The most connections open at once (16-1000000); past it the oldest idle or half-sent one
     /// is closed for a new one. Default: the open-file limit less 128, at most 8192.
     #[arg(long, env = "LEGALMAP_MAX_CONNECTIONS", value_parser = clap::value_parser!(u64).range(16..=1_000_000))]
@@ -436,6 +442,7 @@ impl ConnectionArgs {
         ConnectionLimits {
             header_read_timeout: Duration::from_secs(self.header_read_timeout_secs),
             idle_timeout: Duration::from_secs(self.idle_timeout_secs),
+            body_read_timeout: Duration::from_secs(self.body_read_timeout_secs),
             max_connections: self
                 .max_connections
                 .and_then(|max| usize::try_from(max).ok())

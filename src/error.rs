@@ -19,6 +19,7 @@ use tracing::Instrument;
 use crate::app::AppState;
 use crate::db::point_writes::WriteError;
 use crate::db::points::DbError;
+use crate::server::body::BodyReadTimeout;
 use crate::views;
 
 /// What a JSON handler returns.
@@ -92,10 +93,23 @@ impl AppError {
 #[derive(Debug, Clone)]
 struct PageMessage(String);
 
+impl AppError {
+    /// The API's JSON shape, `{"error": {"code", "message"}}`.
+    fn json(&self) -> serde_json::Value {
+        json!({ "error": { "code": self.code, "message": self.message } })
+    }
+
+    /// The JSON shape as bytes, for an answer the server loop writes on the socket itself
+    /// (a request head refused before hyper parses it, see `server::head`).
+    pub fn json_bytes(&self) -> Vec<u8> {
+        self.json().to_string().into_bytes()
+    }
+}
+
 /// The JSON rendering, for the API.
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let body = json!({ "error": { "code": self.code, "message": self.message } });
+        let body = self.json();
         with_cause((self.status, Json(body)).into_response(), self.cause)
     }
 }
@@ -189,7 +203,12 @@ pub async fn error_middleware(State(state): State<AppState>, request: Request, n
     let api = is_api_path(path);
     // Only a staff request pays for keeping its headers (the session cookie).
     let staff_headers = is_staff_path(path).then(|| request.headers().clone());
-    let response = log_internal_errors(request, next).await;
+    // Only a request with a body has a read timeout (see `server::body`).
+    let body_timeout = request.extensions().get::<BodyReadTimeout>().cloned();
+    let mut response = log_internal_errors(request, next).await;
+    if body_timeout.is_some_and(|timeout| timeout.expired()) {
+        response = body_timed_out(api);
+    }
     let Some(headers) = staff_headers else {
         if response.status().is_success() {
             return response;
@@ -202,6 +221,27 @@ pub async fn error_middleware(State(state): State<AppState>, request: Request, n
         staff_error_page(&state, &headers, render_foreign_errors(false, response).await).await
     };
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// The answer to a request whose body did not arrive within the body-read timeout, whatever
+/// its handler made of the body cut short: 408, and the connection is closed after it (the rest
+/// of the body may still come, and would be taken for the next request).
+fn body_timed_out(api: bool) -> Response {
+    let error = AppError::new(
+        StatusCode::REQUEST_TIMEOUT,
+        "body_timeout",
+        "the request's body did not arrive in time; send it again",
+    );
+    let mut response = if api {
+        error.into_response()
+    } else {
+        AppError {
+            message: "提交的内容没有及时传完，请检查网络后重新提交。".into(), ..error
+        }
+        .into_page()
+    };
+    response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
     response
 }
 
@@ -371,6 +411,24 @@ mod tests {
             assert!(!body.contains("disk on fire") && !body.contains("expected value"), "{uri}: {body}");
             assert_eq!(events.0.load(Ordering::SeqCst), logged, "{uri}: error events");
             assert_eq!(events.1.load(Ordering::SeqCst), logged, "{uri}: logged inside the span");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_timed_out_body_is_answered_408_in_either_shape_and_closes_the_connection() {
+        for (api, content_type) in [(true, "application/json"), (false, "text/html")] {
+            let response = body_timed_out(api);
+            assert_eq!(response.status(), StatusCode::REQUEST_TIMEOUT);
+            assert_eq!(response.headers()[header::CONNECTION], "close");
+            let got = response.headers()[header::CONTENT_TYPE].to_str().unwrap().to_owned();
+            assert!(got.starts_with(content_type), "{got}");
+            let body = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+            if api {
+                let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+                assert_eq!(json["error"]["code"], "body_timeout");
+            } else {
+                assert!(String::from_utf8_lossy(&body).contains("没有及时传完"));
+            }
         }
     }
 }

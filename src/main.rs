@@ -8,6 +8,6 @@ use legalmap::observe::logging;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    logging::init(cli.log_format);
+    let _log = logging::init(cli.log_format);
     cli::run(cli.into_command()).await
 }

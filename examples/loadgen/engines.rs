@@ -22,22 +22,31 @@ const NEAREST_SQL: &str = "SELECT code, ST_Distance(geog, ST_SetSRID(ST_MakePoin
      FROM bench_points ORDER BY geog <-> ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography LIMIT $3";
 
 pub enum Engine {
-    Legalmap { address: String, user: String },
-    Redis { address: String },
-    Postgis { url: String },
+    /// `mode`: the travel mode legalmap is asked for (`walk`, `bike`, `drive`).
+    Legalmap {
+        address: String,
+        user: String,
+        mode: String,
+    },
+    Redis {
+        address: String,
+    },
+    Postgis {
+        url: String,
+    },
 }
 
 pub enum EngineConn {
-    Http(HttpConn),
+    Http(HttpConn, String),
     Staff(Box<StaffSession>),
     Redis(RedisConn),
     Postgis(PgConnection),
 }
 
 impl Engine {
-    pub fn new(name: &str, target: &str, user: String) -> anyhow::Result<Self> {
+    pub fn new(name: &str, target: &str, user: String, mode: &str) -> anyhow::Result<Self> {
         Ok(match name {
-            "legalmap" => Engine::Legalmap { address: target.to_owned(), user },
+            "legalmap" => Engine::Legalmap { address: target.to_owned(), user, mode: mode.to_owned() },
             "redis" => Engine::Redis { address: target.to_owned() },
             "postgis" => Engine::Postgis { url: target.to_owned() },
             other => bail!("unknown engine {other:?}: legalmap, redis or postgis"),
@@ -54,7 +63,9 @@ impl Engine {
 
     pub async fn connect(&self) -> anyhow::Result<EngineConn> {
         Ok(match self {
-            Engine::Legalmap { address, .. } => EngineConn::Http(HttpConn::connect(address).await?),
+            Engine::Legalmap { address, mode, .. } => {
+                EngineConn::Http(HttpConn::connect(address).await?, mode.clone())
+            }
             Engine::Redis { address } => EngineConn::Redis(RedisConn::connect(address).await?),
             Engine::Postgis { url } => EngineConn::Postgis(PgConnection::connect(url).await?),
         })
@@ -63,7 +74,7 @@ impl Engine {
     /// A connection for the staff edits: for legalmap, a logged-in staff session.
     pub async fn connect_editor(&self) -> anyhow::Result<EngineConn> {
         match self {
-            Engine::Legalmap { address, user } => {
+            Engine::Legalmap { address, user, .. } => {
                 let password = std::env::var("LOADGEN_PASSWORD").context("LOADGEN_PASSWORD is not set")?;
                 Ok(EngineConn::Staff(Box::new(StaffSession::log_in(address, user, &password).await?)))
             }
@@ -76,8 +87,8 @@ impl EngineConn {
     /// The k nearest points to `origin` (lon, lat): codes and distances in metres, nearest first.
     pub async fn nearest(&mut self, origin: (f64, f64), k: usize) -> anyhow::Result<Vec<(String, f64)>> {
         match self {
-            EngineConn::Http(conn) => {
-                let path = format!("/api/v1/nearest?lon={}&lat={}&limit={k}", origin.0, origin.1);
+            EngineConn::Http(conn, mode) => {
+                let path = format!("/api/v1/nearest?lon={}&lat={}&limit={k}&mode={mode}", origin.0, origin.1);
                 let response = conn.get(&path, "").await?;
                 if response.status != 200 {
                     bail!("HTTP {}", response.status);
@@ -171,7 +182,7 @@ impl EngineConn {
                 }
                 Ok(())
             }
-            EngineConn::Http(_) => bail!("edits need a staff session"),
+            EngineConn::Http(..) => bail!("edits need a staff session"),
         }
     }
 }

@@ -60,6 +60,9 @@ enum Command {
         /// For legalmap edits: a staff account (its password in LOADGEN_PASSWORD).
         #[arg(long, default_value = "bench")]
         user: String,
+        /// For legalmap: the travel mode asked for (walk, bike, drive).
+        #[arg(long, default_value = "walk")]
+        mode: String,
     },
     /// Sends the same origins to every engine and counts identical answers.
     Check {
@@ -124,8 +127,9 @@ async fn main() -> anyhow::Result<()> {
             edit_every_ms,
             points,
             user,
+            mode,
         } => {
-            let engine = Engine::new(&engine, &target, user)?;
+            let engine = Engine::new(&engine, &target, user, &mode)?;
             let origins = read_origins(&origins)?;
             let points = match (&points, edit_every_ms) {
                 (_, 0) => Vec::new(),
@@ -305,11 +309,11 @@ async fn check(
     redis: &str,
     postgis: &str,
 ) -> anyhow::Result<serde_json::Value> {
-    let reference = Engine::new("legalmap", legalmap, String::new())?;
+    let reference = Engine::new("legalmap", legalmap, String::new(), "walk")?;
     let mut reference_conn = reference.connect().await?;
     let mut report = serde_json::Map::new();
     for (name, target) in [("redis", redis), ("postgis", postgis)] {
-        let other = Engine::new(name, target, String::new())?;
+        let other = Engine::new(name, target, String::new(), "walk")?;
         let mut conn = other.connect().await?;
         let (mut same_order, mut same_set, mut tie_broken, mut different) = (0, 0, 0, 0);
         let mut worst_gap_m = 0.0f64;

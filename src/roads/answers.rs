@@ -89,7 +89,7 @@ impl RoadAnswers {
         let from = self.network.snap(mode, origin)?;
         let points = self.mode(mode);
         let mut legs = if limit <= LABELS_PER_NODE {
-            points.from_labels(&from)
+            points.quickest_by_labels(&from)
         } else {
             points.search(&self.network, mode, &from, MAX_SEARCH_S, |best, seconds| {
                 best.len() >= limit && {
@@ -170,7 +170,7 @@ impl ModePoints {
     }
 
     /// The quickest points through the ends of the origin's segment, from their labels.
-    fn from_labels(&self, from: &Snap) -> Vec<Leg> {
+    fn quickest_by_labels(&self, from: &Snap) -> Vec<Leg> {
         let mut legs = Vec::with_capacity(2 * LABELS_PER_NODE);
         for seed in seeds(from) {
             for label in self.labels.at(seed.node) {

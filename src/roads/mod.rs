@@ -25,6 +25,8 @@ pub mod route;
 pub mod snap;
 /// Driving speeds by highway class and `maxspeed`.
 pub mod speed;
+/// A synthetic grid network, for benchmarks.
+pub mod synth;
 /// Which ways each mode may use, and in which direction.
 pub mod tags;
 /// Following the network file: loaded at start and after each import.

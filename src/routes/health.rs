@@ -26,7 +26,8 @@ async fn healthz(State(state): State<AppState>) -> Json<Value> {
     Json(json!({ "status": "ok", "points": state.index().len() }))
 }
 
-/// 200 with the number of indexed points and `database`: `"ok"` or `"unreachable"`.
+/// 200 with the number of indexed points, `database`: `"ok"` or `"unreachable"`, and `travel_basis`:
+/// `"road_network"` once a road network is in use, else `"estimate"`.
 async fn readyz(State(state): State<AppState>) -> Json<Value> {
     let database = match tokio::time::timeout(DATABASE_PROBE, state.db.ping()).await {
         Ok(Ok(())) => "ok",
@@ -39,5 +40,11 @@ async fn readyz(State(state): State<AppState>) -> Json<Value> {
             "unreachable"
         }
     };
-    Json(json!({ "status": "ready", "points": state.index().len(), "database": database }))
+    let travel_basis = if state.road_network().is_some() { "road_network" } else { "estimate" };
+    Json(json!({
+        "status": "ready",
+        "points": state.index().len(),
+        "database": database,
+        "travel_basis": travel_basis,
+    }))
 }

@@ -3,16 +3,13 @@
 //! send half a request for too long, and, when the cap is reached, to make room for a new
 //! connection by closing the oldest that is not answering a request.
 //!
-//! Per request this costs two atomic stores and a clock read: the hot path stays as it was.
+//! Per request this costs three atomic stores and a clock read: the hot path stays as it was.
 
 use std::collections::HashMap;
-use std::pin::Pin;
-use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::Notify;
 
 /// Waiting for a request: nothing of one has arrived.
@@ -41,6 +38,9 @@ pub struct Connection {
     /// The strongest [`Close`] asked for (0: none).
     close: AtomicU8,
     closing: Notify,
+    /// The request being answered has a body not yet read to its end: bytes read after its
+    /// answer may be the rest of that body rather than a new head (see `super::head`).
+    body_pending: AtomicBool,
 }
 
 impl Connection {
@@ -51,6 +51,7 @@ impl Connection {
             epoch,
             close: AtomicU8::new(0),
             closing: Notify::new(),
+            body_pending: AtomicBool::new(false),
         };
         connection.since_ms.store(connection.now_ms(), Ordering::Relaxed);
         connection
@@ -60,17 +61,31 @@ impl Connection {
         u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
     }
 
-    /// Bytes arrived: if the connection was idle, a request's head has begun.
-    fn bytes_arrived(&self) {
-        if self.phase.load(Ordering::Relaxed) == IDLE {
-            self.since_ms.store(self.now_ms(), Ordering::Relaxed);
-            self.phase.store(HEAD, Ordering::Release);
+    /// Bytes arrived: if the connection was idle, a request's head has begun (true).
+    pub(super) fn bytes_arrived(&self) -> bool {
+        if self.phase.load(Ordering::Relaxed) != IDLE {
+            return false;
         }
+        self.since_ms.store(self.now_ms(), Ordering::Relaxed);
+        self.phase.store(HEAD, Ordering::Release);
+        true
     }
 
-    /// A whole head arrived and the request is handed to the router.
-    pub fn request_started(&self) {
+    /// A whole head arrived and the request, with a body or not, is handed to the router.
+    pub fn request_started(&self, has_body: bool) {
+        self.body_pending.store(has_body, Ordering::Relaxed);
         self.phase.store(BUSY, Ordering::Release);
+    }
+
+    /// The request's body was read to its end.
+    pub fn body_received(&self) {
+        self.body_pending.store(false, Ordering::Relaxed);
+    }
+
+    /// Whether bytes arriving on an idle connection begin a new head: not if the last request's
+    /// body was left unread (hyper may be reading and discarding the rest of it).
+    pub(super) fn head_may_begin(&self) -> bool {
+        !self.body_pending.load(Ordering::Relaxed)
     }
 
     /// The response is made; the connection waits for the next request.
@@ -97,60 +112,6 @@ impl Connection {
         let phase = self.phase.load(Ordering::Acquire);
         let since_ms = self.since_ms.load(Ordering::Relaxed);
         (phase != BUSY).then(|| (phase, Duration::from_millis(now_ms.saturating_sub(since_ms))))
-    }
-}
-
-/// A connection's socket, noting when bytes arrive so that a half-sent head can be timed out.
-pub struct Tracked<S> {
-    stream: S,
-    connection: Arc<Connection>,
-}
-
-impl<S> Tracked<S> {
-    pub fn new(stream: S, connection: Arc<Connection>) -> Self {
-        Self { stream, connection }
-    }
-}
-
-impl<S: AsyncRead + Unpin> AsyncRead for Tracked<S> {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<std::io::Result<()>> {
-        let this = self.get_mut();
-        let before = buf.filled().len();
-        let polled = Pin::new(&mut this.stream).poll_read(cx, buf);
-        if buf.filled().len() > before {
-            this.connection.bytes_arrived();
-        }
-        polled
-    }
-}
-
-impl<S: AsyncWrite + Unpin> AsyncWrite for Tracked<S> {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.get_mut().stream).poll_write(cx, buf)
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[std::io::IoSlice<'_>],
-    ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.get_mut().stream).poll_write_vectored(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        self.stream.is_write_vectored()
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.get_mut().stream).poll_flush(cx)
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.get_mut().stream).poll_shutdown(cx)
     }
 }
 
@@ -261,7 +222,7 @@ mod tests {
     fn the_oldest_waiting_connection_is_evicted_and_busy_ones_never() {
         let registry = Registry::default();
         let (_, busy) = registry.add();
-        busy.request_started();
+        busy.request_started(false);
         let (old_id, old) = registry.add();
         std::thread::sleep(Duration::from_millis(5));
         let (new_id, new) = registry.add();
@@ -284,7 +245,7 @@ mod tests {
         let (_, head) = registry.add();
         head.bytes_arrived();
         let (_, busy) = registry.add();
-        busy.request_started();
+        busy.request_started(false);
         std::thread::sleep(Duration::from_millis(30));
         assert_eq!(registry.close_expired(Duration::from_secs(60), Duration::from_secs(60)), 0);
         assert_eq!(registry.close_expired(Duration::from_millis(10), Duration::from_secs(60)), 1);

@@ -8,8 +8,15 @@
 //! at `max_connections`, closes the oldest one not answering a request to let a new one in.
 //! hyper's own `header_read_timeout` is not used: it runs from the end of the previous answer, so
 //! it cannot tell a slow head from an idle keep-alive connection.
+//!
+//! Two more limits concern a request rather than a connection: a head over our size limits is
+//! answered `431` in our shapes before hyper parses it ([`head`]), and a body must arrive within
+//! `body_read_timeout` of the end of its head, or the request is answered `408` ([`body`]).
 
+pub mod body;
 pub mod connections;
+pub mod head;
+mod socket;
 
 use std::future::Future;
 use std::io;
@@ -21,17 +28,21 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
-use hyper::body::Incoming;
+use hyper::body::{Body as _, Incoming};
 use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
 use tower_service::Service;
 
-use connections::{Close, Connection, Registry, Tracked};
+use body::TimedBody;
+use connections::{Close, Connection, Registry};
+use socket::Tracked;
 
 /// The default header-read timeout, seconds.
 pub const DEFAULT_HEADER_READ_TIMEOUT_SECS: u64 = 10;
 /// The default idle (keep-alive) timeout, seconds.
 pub const DEFAULT_IDLE_TIMEOUT_SECS: u64 = 60;
+/// The default body-read timeout, seconds.
+pub const DEFAULT_BODY_READ_TIMEOUT_SECS: u64 = 30;
 /// Descriptors kept for everything but client connections (the database and its journal, the
 /// listener, logs), and for connections evicted but not yet closed.
 pub const RESERVED_DESCRIPTORS: u64 = 128;
@@ -45,6 +56,9 @@ pub struct ConnectionLimits {
     pub header_read_timeout: Duration,
     /// A connection waiting for a request is closed after this.
     pub idle_timeout: Duration,
+    /// A request's body must arrive within this once its head has, or the request is answered
+    /// `408` and the connection closed.
+    pub body_read_timeout: Duration,
     /// Past this many open connections, the oldest one not answering a request is closed for a
     /// new one; when all are answering, the new one is refused with a 503.
     pub max_connections: usize,
@@ -55,6 +69,7 @@ impl Default for ConnectionLimits {
         Self {
             header_read_timeout: Duration::from_secs(DEFAULT_HEADER_READ_TIMEOUT_SECS),
             idle_timeout: Duration::from_secs(DEFAULT_IDLE_TIMEOUT_SECS),
+            body_read_timeout: Duration::from_secs(DEFAULT_BODY_READ_TIMEOUT_SECS),
             max_connections: default_max_connections(),
         }
     }
@@ -118,8 +133,9 @@ pub async fn serve(
                     }
                     let (id, connection) = registry.add();
                     let (registry, router, open) = (Arc::clone(&registry), router.clone(), open_tx.clone());
+                    let body_read_timeout = limits.body_read_timeout;
                     tokio::spawn(async move {
-                        serve_connection(stream, peer, router, &connection).await;
+                        serve_connection(stream, peer, router, body_read_timeout, &connection).await;
                         registry.remove(id);
                         drop(open);
                     });
@@ -177,15 +193,30 @@ fn refuse(stream: &TcpStream) {
 
 /// Serves one connection until it closes, is closed for its timeout or eviction, or is told to
 /// finish (shutdown).
-async fn serve_connection(stream: TcpStream, peer: SocketAddr, router: Router, connection: &Arc<Connection>) {
+async fn serve_connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    router: Router,
+    body_read_timeout: Duration,
+    connection: &Arc<Connection>,
+) {
     let io = TokioIo::new(Tracked::new(stream, Arc::clone(connection)));
     let state = Arc::clone(connection);
-    let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
+    let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+        let mut request = if request.body().is_end_stream() {
+            state.request_started(false);
+            request.map(Body::new)
+        } else {
+            state.request_started(true);
+            let (mut parts, incoming) = request.into_parts();
+            let (body, timeout) = TimedBody::new(incoming, body_read_timeout, Arc::clone(&state));
+            parts.extensions.insert(timeout);
+            hyper::Request::from_parts(parts, Body::new(body))
+        };
         request.extensions_mut().insert(ConnectInfo(peer));
-        state.request_started();
         let (mut router, state) = (router.clone(), Arc::clone(&state));
         async move {
-            let response = router.call(request.map(Body::new)).await;
+            let response = router.call(request).await;
             state.request_finished();
             response
         }
@@ -194,6 +225,8 @@ async fn serve_connection(stream: TcpStream, peer: SocketAddr, router: Router, c
         hyper::server::conn::http1::Builder::new()
             // Timed out by the registry instead (see the module's documentation).
             .header_read_timeout(None)
+            // hyper's limits on heads (`max_buf_size`, `max_headers`) stay at their defaults,
+            // which are at least ours: see `head`.
             .serve_connection(io, service)
     );
     loop {

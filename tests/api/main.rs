@@ -23,6 +23,7 @@ mod opening_hours;
 mod pages;
 mod points;
 mod reports;
+mod request_limits;
 mod roads;
 mod server;
 mod signs;

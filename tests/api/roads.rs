@@ -145,6 +145,8 @@ async fn without_a_network_every_answer_is_an_estimate() {
     }
     let (_, page) = app.get_page(&format!("/nearest?lat={}&lon={}&mode=walk", ORIGIN.0, ORIGIN.1)).await;
     assert!(page.contains("时间为估算"), "{page}");
+    let (_, ready) = app.get_json("/readyz").await;
+    assert_eq!(ready["travel_basis"], "estimate");
 }
 
 #[tokio::test]
@@ -153,6 +155,8 @@ async fn the_page_says_the_times_come_from_the_roads() {
     let (status, page) = app.get_page(&format!("/nearest?lat={}&lon={}&mode=walk", ORIGIN.0, ORIGIN.1)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("时间按道路计算"), "{page}");
+    let (_, ready) = app.get_json("/readyz").await;
+    assert_eq!(ready["travel_basis"], "road_network");
 }
 
 /// `legalmap roads import` replaces the file beside the database; the running server takes the

@@ -1,0 +1,217 @@
+//! The road network at two scales: the real Liechtenstein extract (tests/fixtures, ODbL) and a
+//! synthetic grid of 1,000,000 nodes (`roads::synth`). For each: building the network (import of
+//! the extract; building the graph and its snapping trees), bytes per node, labelling the points
+//! (the multi-source search per mode, redone after every staff change), and `nearest` (k=5, as
+//! the API's default) per mode, p50 and p99 of single queries, against the estimate-only locator
+//! on the same points and origins in the same run. Figures go to `target/bench-results/roads.json`
+//! for `bench/roads`, and are printed.
+//!
+//! `cargo bench --bench roads`; `LEGALMAP_BENCH_GRID_SIDE=300` for a smaller grid.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use legalmap::domain::{AreaType, LocationQuality, LonLat, PointCode, PointKind, PointRecord, ServicePoint};
+use legalmap::locator::index::PointIndex;
+use legalmap::locator::travel::{CIRCLE_MINUTES, Mode, TravelModel};
+use legalmap::locator::{Locator, Trip};
+use legalmap::roads::answers::RoadAnswers;
+use legalmap::roads::file::{self, Stored};
+use legalmap::roads::import::import;
+use legalmap::roads::network::RoadNetwork;
+use serde_json::{Value, json};
+
+const QUERIES: usize = 20_000;
+const LIECHTENSTEIN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/liechtenstein.osm.pbf");
+/// Huangyan's density: 346 points over 988 km², one per 2.9 km².
+const KM2_PER_POINT: f64 = 2.9;
+
+/// A small deterministic generator: the same points and origins every run.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next_f64(&mut self) -> f64 {
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 11) as f64 / (1_u64 << 53) as f64
+    }
+}
+
+fn point(serial: usize, at: LonLat) -> ServicePoint {
+    ServicePoint {
+        record: PointRecord {
+            code: PointCode::parse(&format!("{:012}", serial)).unwrap(),
+            name: format!("合成 {serial}"),
+            town_code: "000000000".into(),
+            town: "合成".into(),
+            kind: PointKind::Village,
+            address: None,
+            phone: None,
+            hours: None,
+            opening_hours: None,
+            location: at,
+            location_quality: LocationQuality::TownCentre,
+            accuracy_m: None,
+            location_fixed_at: None,
+            source: "synthetic: benches/roads.rs".into(),
+            area_type: AreaType::Rural,
+        },
+        version: 1,
+        updated_at: "2026-01-01T00:00:00Z".into(),
+        active: true,
+        verified: None,
+    }
+}
+
+/// `count` places at random driving-network nodes, each moved up to 150 m off its road (a
+/// building beside the street).
+fn places_near_roads(network: &RoadNetwork, count: usize, random: &mut Lcg) -> Vec<LonLat> {
+    let graph = &network.mode(Mode::Drive).graph;
+    (0..count)
+        .map(|_| {
+            let node = (random.next_f64() * graph.node_count() as f64) as u32;
+            let lon = graph.lon(node) + (random.next_f64() - 0.5) * 0.003;
+            let lat = graph.lat(node) + (random.next_f64() - 0.5) * 0.002;
+            LonLat::parse(lon, lat).unwrap()
+        })
+        .collect()
+}
+
+/// Median and p99 of single calls, microseconds.
+fn percentiles(origins: &[LonLat], mut query: impl FnMut(LonLat)) -> (f64, f64) {
+    for &origin in origins.iter().take(2_000) {
+        query(origin);
+    }
+    let mut ns: Vec<u64> = origins
+        .iter()
+        .map(|&origin| {
+            let start = Instant::now();
+            query(origin);
+            start.elapsed().as_nanos() as u64
+        })
+        .collect();
+    ns.sort_unstable();
+    let at = |q: f64| ns[((ns.len() as f64 * q) as usize).min(ns.len() - 1)] as f64 / 1000.0;
+    (at(0.5), at(0.99))
+}
+
+fn graph_bytes_per_node(network: &RoadNetwork) -> Value {
+    let per_mode = |mode: Mode| {
+        let graph = &network.mode(mode).graph;
+        graph.heap_bytes() as f64 / graph.node_count().max(1) as f64
+    };
+    json!({ "walk": per_mode(Mode::Walk), "bike": per_mode(Mode::Bike), "drive": per_mode(Mode::Drive) })
+}
+
+/// Labels, then nearest per mode with the network and by the estimate.
+fn measure(name: &str, network: RoadNetwork, area_km2: f64, build: Value) -> Value {
+    let mut random = Lcg(1);
+    let nodes = network.node_counts();
+    let graph_bytes = graph_bytes_per_node(&network);
+    let count = ((area_km2 / KM2_PER_POINT) as usize).max(50);
+    let points: Vec<ServicePoint> = places_near_roads(&network, count, &mut random)
+        .into_iter()
+        .enumerate()
+        .map(|(serial, at)| point(serial, at))
+        .collect();
+    let index = Arc::new(PointIndex::build(points));
+    let network = Arc::new(network);
+    let started = Instant::now();
+    let answers = RoadAnswers::build(network.clone(), index.clone());
+    let label_s = started.elapsed().as_secs_f64();
+    let label_bytes_per_node = answers.label_bytes() as f64 / nodes.iter().sum::<usize>() as f64;
+    let origins = places_near_roads(&network, QUERIES, &mut random);
+    let model = TravelModel::default();
+    let mut modes = serde_json::Map::new();
+    for mode in [Mode::Walk, Mode::Bike, Mode::Drive] {
+        let trip = |origin| Trip { origin, mode, minutes: CIRCLE_MINUTES };
+        let by_road = Locator { index: &index, model: &model, roads: Some(&answers) };
+        let estimate = Locator::estimate(&index, &model);
+        let (road_p50, road_p99) = percentiles(&origins, |o| {
+            black_box(by_road.nearest(trip(o), 5));
+        });
+        let (estimate_p50, estimate_p99) = percentiles(&origins, |o| {
+            black_box(estimate.nearest(trip(o), 5));
+        });
+        let (within_p50, within_p99) = percentiles(&origins[..QUERIES / 4], |o| {
+            black_box(by_road.reachable(trip(o)));
+        });
+        println!(
+            "{name} {mode}: nearest k=5 by road p50 {road_p50:.1} us p99 {road_p99:.1} us; estimate p50 {estimate_p50:.1} us p99 {estimate_p99:.1} us; reachable 15 min by road p50 {within_p50:.1} us p99 {within_p99:.1} us"
+        );
+        modes.insert(
+            mode.to_string(),
+            json!({
+                "nearest_k5_road_us": { "p50": road_p50, "p99": road_p99 },
+                "nearest_k5_estimate_us": { "p50": estimate_p50, "p99": estimate_p99 },
+                "reachable_15min_road_us": { "p50": within_p50, "p99": within_p99 },
+            }),
+        );
+    }
+    println!(
+        "{name}: nodes {nodes:?}, graph bytes/node {graph_bytes}, {count} points labelled in {label_s:.3} s ({label_bytes_per_node:.0} label bytes/node)"
+    );
+    json!({
+        "network": name,
+        "nodes": { "walk": nodes[0], "bike": nodes[1], "drive": nodes[2] },
+        "build": build,
+        "graph_bytes_per_node": graph_bytes,
+        "points": count,
+        "label_seconds": label_s,
+        "label_bytes_per_node": label_bytes_per_node,
+        "modes": modes,
+    })
+}
+
+fn liechtenstein(dir: &std::path::Path) -> Value {
+    let target = dir.join("liechtenstein.roads");
+    let mut import_s = Vec::new();
+    for _ in 0..3 {
+        let started = Instant::now();
+        import(LIECHTENSTEIN.as_ref(), &target, &TravelModel::default(), &[], &mut |_| {}).expect("imports");
+        import_s.push(started.elapsed().as_secs_f64());
+    }
+    import_s.sort_by(f64::total_cmp);
+    let file_bytes = std::fs::metadata(&target).unwrap().len();
+    let started = Instant::now();
+    let network = RoadNetwork::load(&target).unwrap();
+    let load_s = started.elapsed().as_secs_f64();
+    println!(
+        "liechtenstein: import {:.3} s (median of 3), file {file_bytes} bytes, load {load_s:.3} s",
+        import_s[1]
+    );
+    let build = json!({ "import_seconds": import_s[1], "file_bytes": file_bytes, "load_seconds": load_s });
+    measure("liechtenstein", network, 160.0, build)
+}
+
+fn grid(dir: &std::path::Path, side: usize) -> Value {
+    let spacing_m = 40.0;
+    let centre = LonLat::parse(121.26, 28.64).unwrap();
+    let started = Instant::now();
+    let stored: Stored = legalmap::roads::synth::grid(side, spacing_m, centre, &TravelModel::default());
+    let generate_s = started.elapsed().as_secs_f64();
+    let target = dir.join("grid.roads");
+    let file_bytes = file::write(&target, &stored).unwrap();
+    drop(stored);
+    let started = Instant::now();
+    let network = RoadNetwork::load(&target).unwrap();
+    let load_s = started.elapsed().as_secs_f64();
+    println!(
+        "grid {side}x{side}: generated in {generate_s:.2} s, file {file_bytes} bytes, loaded (read, checked, snapping trees) in {load_s:.2} s"
+    );
+    let km = (side as f64 - 1.0) * spacing_m / 1000.0;
+    let build = json!({ "generate_seconds": generate_s, "file_bytes": file_bytes, "load_seconds": load_s });
+    measure(&format!("grid {side}x{side}"), network, km * km, build)
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; nothing else is read from the command line.
+    let side: usize =
+        std::env::var("LEGALMAP_BENCH_GRID_SIDE").ok().and_then(|s| s.parse().ok()).unwrap_or(1000);
+    let dir = tempfile::tempdir().unwrap();
+    let results = vec![liechtenstein(dir.path()), grid(dir.path(), side)];
+    let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-results");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("roads.json"), serde_json::to_string_pretty(&results).unwrap()).unwrap();
+}
