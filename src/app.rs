@@ -62,7 +62,7 @@ pub struct SharedState {
     /// Tile source and district outline for the pages' map.
     pub map: Arc<MapSettings>,
     pub staff: StaffSettings,
-    /// The district's coverage, recomputed when the index changes.
+    /// The district's coverage, recomputed when the index or the roads change.
     pub coverage: Arc<CoverageCache>,
     /// `--public-url`, if set.
     pub public_url: Option<PublicUrl>,
@@ -100,17 +100,17 @@ impl AppState {
         })))
     }
 
-    /// The coverage of the current index snapshot.
+    /// The coverage of the current snapshot (index and roads).
     pub async fn current_coverage(&self) -> Arc<Coverage> {
-        self.coverage.for_index(self.index()).await
+        self.coverage.for_snapshot(&self.snapshot()).await
     }
 
     /// The uploaded residential places' figures per mode (`Mode::ALL` order), for the current
-    /// index snapshot; empty without places.
+    /// snapshot (index and roads); empty without places.
     pub async fn current_place_summaries(
         &self,
     ) -> Result<Arc<Vec<crate::coverage::places::PlaceSummary>>, DbError> {
-        self.coverage.place_summaries(self.index(), self.db.places()).await
+        self.coverage.place_summaries(&self.snapshot(), self.db.places()).await
     }
 
     /// The address links that leave the screen (QR codes, printed sheets) start with:

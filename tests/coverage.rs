@@ -210,11 +210,11 @@ fn places_are_weighted_by_population_or_counted() {
     let model = TravelModel::default();
     let near = Place { name: "near".into(), location: at(0.5, 0.0), population: Some(900) };
     let far = Place { name: "far".into(), location: at(5.0, 0.0), population: Some(100) };
-    let summary = place_summary(&index, &model, &[near.clone(), far.clone()], Mode::Walk);
+    let summary = place_summary(&index, None, &model, &[near.clone(), far.clone()], Mode::Walk);
     assert_eq!(summary.weighted_by, "population");
     assert_near(summary.standard_share, 0.9, 1e-9, "population share");
     let counted = [Place { population: None, ..near }, Place { population: None, ..far }];
-    let summary = place_summary(&index, &model, &counted, Mode::Walk);
+    let summary = place_summary(&index, None, &model, &counted, Mode::Walk);
     assert_eq!(summary.weighted_by, "places");
     assert_near(summary.standard_share, 0.5, 1e-9, "place share");
     assert_eq!(summary.places[0].nearest_code, "331003001001");

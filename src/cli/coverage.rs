@@ -1,4 +1,6 @@
-//! `legalmap coverage`: the coverage table on the terminal, and the gaps as GeoJSON.
+//! `legalmap coverage`: the coverage table on the terminal, and the gaps as GeoJSON. Times are
+//! by road when a road network file sits beside the database (`legalmap roads import`), else
+//! the estimate; the output says which.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -10,6 +12,10 @@ use crate::coverage::{Coverage, Grid};
 use crate::db::Db;
 use crate::locator::index::PointIndex;
 use crate::locator::travel::{CIRCLE_MINUTES, Mode};
+use crate::locator::{Snapshot, TravelBasis};
+use crate::roads::answers::RoadAnswers;
+use crate::roads::file::path_for_database;
+use crate::roads::network::RoadNetwork;
 use crate::web::geojson;
 use crate::web::map::{MapSettings, TileSource};
 
@@ -24,13 +30,32 @@ pub async fn run(args: CoverageArgs) -> anyhow::Result<()> {
     let points = db.active_points().await?;
     db.close().await;
     let map = MapSettings::new(TileSource::default());
+    let index = Arc::new(PointIndex::build(points));
+    let roads = match path_for_database(&args.database.database_url) {
+        Ok(path) if path.exists() => {
+            let started = std::time::Instant::now();
+            let network = RoadNetwork::load(&path)
+                .with_context(|| format!("cannot read the road network {}", path.display()))?;
+            let roads = RoadAnswers::build(Arc::new(network), Arc::clone(&index));
+            eprintln!("loaded the road network {} in {:.0?}", path.display(), started.elapsed());
+            Some(Arc::new(roads))
+        }
+        _ => None,
+    };
+    let snapshot = Snapshot { index, roads };
     let started = std::time::Instant::now();
-    let coverage = Coverage::compute(
-        Arc::new(Grid::new(map.district(), cell_m)),
-        Arc::new(PointIndex::build(points)),
-        model,
-    );
+    let coverage = Coverage::compute_for(Arc::new(Grid::new(map.district(), cell_m)), &snapshot, model);
     eprintln!("computed {} cells of {cell_m} m in {:.0?}", coverage.grid.inside_count(), started.elapsed());
+    match coverage.travel_basis() {
+        TravelBasis::RoadNetwork => println!(
+            "travel times by road (OpenStreetMap road network beside the database); cells more than 2 km \
+             from any road of a mode use the estimate"
+        ),
+        TravelBasis::Estimate => println!(
+            "travel times are estimates (straight line x detour factor at a fixed speed): no road network \
+             beside the database (legalmap roads import)"
+        ),
+    }
     for &mode in &modes {
         print_table(&coverage, mode);
         if let Some(output) = &args.output {
@@ -51,15 +76,25 @@ fn per_mode_path(output: &Path, mode: Mode) -> PathBuf {
 fn print_table(coverage: &Coverage, mode: Mode) {
     let s = coverage.summary(mode);
     println!(
-        "\n{mode}: standard {:.1} km straight line; district {:.1} km²; within the standard {:.1}%; within {} minutes {:.1}%; \
+        "\n{mode}: standard {:.1} km straight line; district {:.1} km²; within the standard {:.1}%; within {} minutes {:.1}% ({}); \
          uncertain (nearest point is a town-centre estimate) {:.1} km²",
         s.standard_radius_m / 1000.0,
         s.area_km2,
         s.standard_share * 100.0,
         CIRCLE_MINUTES,
         s.within_15_share * 100.0,
+        match s.travel_basis {
+            TravelBasis::RoadNetwork => "by road",
+            TravelBasis::Estimate => "estimated",
+        },
         s.uncertain_area_km2
     );
+    if s.travel_basis == TravelBasis::RoadNetwork {
+        println!(
+            "by the estimate (no road within 2 km): {:.1} km² ({} cells); no point reachable by road: {:.1} km² ({} cells)",
+            s.estimate_area_km2, s.estimate_cells, s.unreachable_area_km2, s.unreachable_cells
+        );
+    }
     let within_heading = format!("{CIRCLE_MINUTES} min %");
     println!("{:<12} {:>10} {:>12} {:>12}", "town", "area km²", "standard %", within_heading);
     for town in &s.towns {

@@ -1,6 +1,8 @@
-//! Coverage is computed once per index snapshot and kept until the points change; so are the
-//! figures of the uploaded residential places (also dropped when places are uploaded) and the
-//! gaps' GeoJSON per mode, serialized and gzipped once (it is ~480 KB, fetched by map clients).
+//! Coverage is computed once per snapshot (the index and, when loaded, the road network's view
+//! of it) and kept until the points or the roads change; so are the figures of the uploaded
+//! residential places (also dropped when places are uploaded) and the gaps' GeoJSON per mode,
+//! serialized and gzipped once (it is ~480 KB, fetched by map clients). Every computation runs
+//! on a blocking thread, never on the async workers.
 
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -8,18 +10,18 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use super::places::{Place, PlaceSummary, place_summary};
 use super::{Coverage, Grid};
 use crate::db::points::DbError;
-use crate::locator::index::PointIndex;
+use crate::locator::Snapshot;
 use crate::locator::travel::{Mode, TravelModel};
 use crate::web::cached_body::CachedBody;
 
 /// The places' figures per mode (in `Mode::ALL` order), and the snapshot they were computed for.
-type PlacesFor = (Arc<PointIndex>, Arc<Vec<PlaceSummary>>);
+type PlacesFor = (Snapshot, Arc<Vec<PlaceSummary>>);
 
 /// The gaps' answers per mode (in `Mode::ALL` order, made when first asked for), and the
 /// snapshot they were made for.
-type GapsFor = (Arc<PointIndex>, [Option<Arc<CachedBody>>; 3]);
+type GapsFor = (Snapshot, [Option<Arc<CachedBody>>; 3]);
 
-/// The district's grid (fixed), and what was computed for the latest index snapshot.
+/// The district's grid (fixed), and what was computed for the latest snapshot.
 #[derive(Debug)]
 pub struct CoverageCache {
     grid: Arc<Grid>,
@@ -48,18 +50,19 @@ impl CoverageCache {
         }
     }
 
-    /// The coverage of `index`: the cached one if it was computed for this very snapshot, else
-    /// computed now on a blocking thread (a new snapshot means the points changed).
-    pub async fn for_index(&self, index: Arc<PointIndex>) -> Arc<Coverage> {
-        if let Some(cached) = self.cached(&index) {
+    /// The coverage of `snapshot`: the cached one if it was computed for this very snapshot,
+    /// else computed now on a blocking thread (a new snapshot means the points or the roads
+    /// changed).
+    pub async fn for_snapshot(&self, snapshot: &Snapshot) -> Arc<Coverage> {
+        if let Some(cached) = self.cached(snapshot) {
             return cached;
         }
         let _computing = self.computing.lock().await;
-        if let Some(cached) = self.cached(&index) {
+        if let Some(cached) = self.cached(snapshot) {
             return cached;
         }
-        let (grid, model) = (Arc::clone(&self.grid), self.model);
-        let computed = tokio::task::spawn_blocking(move || Coverage::compute(grid, index, model))
+        let (grid, model, snapshot) = (Arc::clone(&self.grid), self.model, snapshot.clone());
+        let computed = tokio::task::spawn_blocking(move || Coverage::compute_for(grid, &snapshot, model))
             .await
             .map(Arc::new)
             .expect("coverage computation does not panic");
@@ -67,62 +70,63 @@ impl CoverageCache {
         computed
     }
 
-    fn cached(&self, index: &Arc<PointIndex>) -> Option<Arc<Coverage>> {
-        lock(&self.latest).as_ref().filter(|coverage| Arc::ptr_eq(&coverage.index, index)).cloned()
+    fn cached(&self, snapshot: &Snapshot) -> Option<Arc<Coverage>> {
+        lock(&self.latest).as_ref().filter(|coverage| coverage.is_for(snapshot)).cloned()
     }
 
     /// The places' figures for every mode (`Mode::ALL` order), from `load`ed places, cached for
     /// this snapshot. Empty when there are no places.
     pub async fn place_summaries(
         &self,
-        index: Arc<PointIndex>,
+        snapshot: &Snapshot,
         load: impl Future<Output = Result<Vec<Place>, DbError>>,
     ) -> Result<Arc<Vec<PlaceSummary>>, DbError> {
-        if let Some(cached) = self.cached_places(&index) {
+        if let Some(cached) = self.cached_places(snapshot) {
             return Ok(cached);
         }
         let _computing = self.computing.lock().await;
-        if let Some(cached) = self.cached_places(&index) {
+        if let Some(cached) = self.cached_places(snapshot) {
             return Ok(cached);
         }
         let places = load.await?;
-        let (for_index, model) = (Arc::clone(&index), self.model);
+        let (for_snapshot, model) = (snapshot.clone(), self.model);
         let summaries = tokio::task::spawn_blocking(move || {
             if places.is_empty() {
                 return Vec::new();
             }
-            Mode::ALL.iter().map(|&mode| place_summary(&for_index, &model, &places, mode)).collect()
+            let (index, roads) = (&for_snapshot.index, for_snapshot.roads.as_deref());
+            Mode::ALL.iter().map(|&mode| place_summary(index, roads, &model, &places, mode)).collect()
         })
         .await
         .map(Arc::new)
         .expect("place figures do not panic");
-        *lock(&self.places) = Some((index, Arc::clone(&summaries)));
+        *lock(&self.places) = Some((snapshot.clone(), Arc::clone(&summaries)));
         Ok(summaries)
     }
 
-    fn cached_places(&self, index: &Arc<PointIndex>) -> Option<Arc<Vec<PlaceSummary>>> {
+    fn cached_places(&self, snapshot: &Snapshot) -> Option<Arc<Vec<PlaceSummary>>> {
         lock(&self.places)
             .as_ref()
-            .filter(|(cached, _)| Arc::ptr_eq(cached, index))
+            .filter(|(cached, _)| same_snapshot(cached, snapshot))
             .map(|(_, s)| Arc::clone(s))
     }
 
-    /// The gaps' answer for `mode` over `index`: the cached one if it was made for this very
-    /// snapshot, else made now by `make` from the snapshot's coverage (on a blocking thread:
-    /// serializing and gzipping take a few tens of milliseconds) and kept.
+    /// The gaps' answer for `mode` over `snapshot`: the cached one if it was made for this
+    /// very snapshot, else made now by `make` from the snapshot's coverage (on a blocking
+    /// thread: serializing and gzipping take a few tens of milliseconds) and kept.
     pub async fn gaps_body<E: Send + 'static>(
         &self,
-        index: Arc<PointIndex>,
+        snapshot: &Snapshot,
         mode: Mode,
         make: impl FnOnce(&Coverage, Mode) -> Result<CachedBody, E> + Send + 'static,
     ) -> Result<Arc<CachedBody>, E> {
         let slot = Mode::ALL.iter().position(|&m| m == mode).expect("every mode is in Mode::ALL");
-        if let Some(cached) = self.cached_gaps(&index, slot) {
+        if let Some(cached) = self.cached_gaps(snapshot, slot) {
             return Ok(cached);
         }
-        let coverage = self.for_index(Arc::clone(&index)).await;
+        let coverage = self.for_snapshot(snapshot).await;
         let _computing = self.computing.lock().await;
-        if let Some(cached) = self.cached_gaps(&index, slot) {
+        if let Some(cached) = self.cached_gaps(snapshot, slot) {
             return Ok(cached);
         }
         let body = tokio::task::spawn_blocking(move || make(&coverage, mode))
@@ -131,20 +135,22 @@ impl CoverageCache {
             .map(Arc::new)?;
         let mut gaps = lock(&self.gaps);
         match gaps.as_mut() {
-            Some((cached, bodies)) if Arc::ptr_eq(cached, &index) => bodies[slot] = Some(Arc::clone(&body)),
+            Some((cached, bodies)) if same_snapshot(cached, snapshot) => {
+                bodies[slot] = Some(Arc::clone(&body))
+            }
             _ => {
                 let mut bodies = [None, None, None];
                 bodies[slot] = Some(Arc::clone(&body));
-                *gaps = Some((index, bodies));
+                *gaps = Some((snapshot.clone(), bodies));
             }
         }
         Ok(body)
     }
 
-    fn cached_gaps(&self, index: &Arc<PointIndex>, slot: usize) -> Option<Arc<CachedBody>> {
+    fn cached_gaps(&self, snapshot: &Snapshot, slot: usize) -> Option<Arc<CachedBody>> {
         lock(&self.gaps)
             .as_ref()
-            .filter(|(cached, _)| Arc::ptr_eq(cached, index))
+            .filter(|(cached, _)| same_snapshot(cached, snapshot))
             .and_then(|(_, bodies)| bodies[slot].clone())
     }
 
@@ -152,4 +158,9 @@ impl CoverageCache {
     pub fn forget_places(&self) {
         *lock(&self.places) = None;
     }
+}
+
+/// Whether `a` and `b` are the very same snapshot.
+fn same_snapshot(a: &Snapshot, b: &Snapshot) -> bool {
+    super::is_same_snapshot(&a.index, a.roads.as_ref(), b)
 }

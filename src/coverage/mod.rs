@@ -3,17 +3,18 @@
 //! new points would close the most of them.
 //!
 //! Every cell of a [`Grid`] over the district asks the index for its nearest active point (one
-//! R-tree query per cell, no all-pairs loops); the travel model turns that distance into
-//! minutes for each mode. A cell "meets the standard" for a mode when its straight-line
-//! distance is within that mode's radius (walk 1.2 km, bike 2.0 km, drive 3.0 km), and is
-//! "within 15 minutes" when the estimated time is. Cells whose nearest point is a town-centre
-//! placeholder are uncertain and counted as such.
+//! R-tree query per cell, no all-pairs loops). A cell "meets the standard" for a mode when that
+//! straight-line distance is within the mode's radius (walk 1.2 km, bike 2.0 km, drive 3.0 km).
+//! It is "within 15 minutes" when its time to the quickest point is: by road when a road network
+//! is loaded (see [`times`]), else by the travel model's estimate from the distance. Cells whose
+//! nearest point is a town-centre placeholder are uncertain and counted as such.
 
 pub mod cache;
 pub mod grid;
 pub mod places;
 pub mod raster;
 pub mod sites;
+pub mod times;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -26,19 +27,27 @@ pub use grid::Grid;
 use crate::domain::LonLat;
 use crate::locator::index::PointIndex;
 use crate::locator::travel::{CIRCLE_MINUTES, Mode, TravelModel};
+use crate::locator::{Snapshot, TravelBasis};
+use crate::roads::answers::RoadAnswers;
+use times::{PlaceTime, RoadTimes};
 
 /// Default cell side, metres.
 pub const DEFAULT_CELL_M: f64 = 100.0;
 
-/// Each inside cell's nearest point, computed once per index snapshot.
+/// Each inside cell's nearest point, and its time by road when a network is loaded; computed
+/// once per snapshot (index and roads).
 #[derive(Debug)]
 pub struct Coverage {
     pub grid: Arc<Grid>,
     pub index: Arc<PointIndex>,
+    /// The road network's view of `index`, when one was loaded.
+    pub roads: Option<Arc<RoadAnswers>>,
     pub model: TravelModel,
     /// Per grid cell (row-major): the nearest point's slot in `index.points()` and the
     /// great-circle distance to it in metres; `None` outside the district or with no points.
     nearest: Vec<Option<(u32, f32)>>,
+    /// With `roads`, per mode (`Mode::ALL` order), each cell's time to its quickest point.
+    by_road: Option<Vec<RoadTimes>>,
 }
 
 /// The figures for one mode.
@@ -55,11 +64,25 @@ pub struct ModeSummary {
     pub standard_area_km2: f64,
     /// `standard_area_km2 / area_km2`, 0-1.
     pub standard_share: f64,
-    /// Area within [`CIRCLE_MINUTES`] by the travel model (the API's field names say 15, the
-    /// standard's figure).
+    /// What the minutes come from: `road_network` when a road network is loaded (cells more
+    /// than 2 km from any road of the mode keep the estimate, counted in `estimate_cells`),
+    /// else `estimate`.
+    pub travel_basis: TravelBasis,
+    /// Area within [`CIRCLE_MINUTES`] of the quickest point, by road or by estimate as
+    /// `travel_basis` says (the API's field names say 15, the standard's figure).
     pub within_15_area_km2: f64,
     /// `within_15_area_km2 / area_km2`, 0-1.
     pub within_15_share: f64,
+    /// Cells whose minutes are the estimate: every cell without a network; with one, the cells
+    /// with no road of the mode within 2 km (or whose nearest point is that far from the roads).
+    pub estimate_cells: usize,
+    /// The area of those cells, km².
+    pub estimate_area_km2: f64,
+    /// Cells from which the roads reach no point (counted as not within 15 minutes); 0 without
+    /// a network.
+    pub unreachable_cells: usize,
+    /// The area of those cells, km².
+    pub unreachable_area_km2: f64,
     /// Cells whose nearest point's location is an estimate: their result is uncertain.
     pub uncertain_cells: usize,
     /// The area of those cells, km².
@@ -99,7 +122,7 @@ pub struct FarPlace {
 }
 
 impl Coverage {
-    /// Finds every inside cell's nearest point.
+    /// Finds every inside cell's nearest point; times are the estimate.
     pub fn compute(grid: Arc<Grid>, index: Arc<PointIndex>, model: TravelModel) -> Self {
         let mut nearest = vec![None; grid.cols * grid.rows];
         for (row, col) in grid.inside_cells() {
@@ -108,12 +131,68 @@ impl Coverage {
                 nearest[grid.index(row, col)] = Some((hit.slot, hit.distance_m as f32));
             }
         }
-        Self { grid, index, model, nearest }
+        Self { grid, index, roads: None, model, nearest, by_road: None }
+    }
+
+    /// [`Coverage::compute`] for a snapshot: with its roads, each cell's time per mode is also
+    /// read from the network's labels (a few microseconds a cell and mode).
+    pub fn compute_for(grid: Arc<Grid>, snapshot: &Snapshot, model: TravelModel) -> Self {
+        let mut coverage = Self::compute(grid, Arc::clone(&snapshot.index), model);
+        if let Some(roads) = &snapshot.roads {
+            let times = Mode::ALL
+                .iter()
+                .map(|&mode| {
+                    RoadTimes::compute(&coverage.grid, roads, &model, mode, |row, col| {
+                        coverage.nearest(row, col)
+                    })
+                })
+                .collect();
+            coverage.by_road = Some(times);
+            coverage.roads = Some(Arc::clone(roads));
+        }
+        coverage
+    }
+
+    /// Whether this was computed for `snapshot` (the same index and the same roads).
+    pub fn is_for(&self, snapshot: &Snapshot) -> bool {
+        is_same_snapshot(&self.index, self.roads.as_ref(), snapshot)
+    }
+
+    /// What the cells' minutes come from.
+    pub fn travel_basis(&self) -> TravelBasis {
+        if self.by_road.is_some() { TravelBasis::RoadNetwork } else { TravelBasis::Estimate }
     }
 
     /// The nearest point's slot and distance of a cell, if inside.
     pub fn nearest(&self, row: usize, col: usize) -> Option<(u32, f64)> {
         self.nearest[self.grid.index(row, col)].map(|(slot, d)| (slot, f64::from(d)))
+    }
+
+    /// The time from a cell's centre to its quickest point by `mode`: by road when a network
+    /// is loaded, else the estimate from the straight-line distance. `None` outside the
+    /// district or with no points.
+    pub fn time(&self, row: usize, col: usize, mode: Mode) -> Option<PlaceTime> {
+        match &self.by_road {
+            Some(times) => times[mode_slot(mode)].get(self.grid.index(row, col)),
+            None => self.nearest(row, col).map(|(_, distance_m)| {
+                PlaceTime::Estimate(self.model.estimate(mode, distance_m).travel_minutes)
+            }),
+        }
+    }
+
+    /// Whether an inside cell's quickest point is within [`CIRCLE_MINUTES`] by `mode`.
+    pub fn is_within_circle(&self, row: usize, col: usize, mode: Mode) -> bool {
+        self.time(row, col, mode).is_some_and(|time| time.is_within(CIRCLE_MINUTES))
+    }
+
+    /// Whether an inside cell is a gap for `mode`: by road, not within [`CIRCLE_MINUTES`] of a
+    /// point; without a network, outside the standard's radius of every point (as before roads
+    /// were known, when the radius was the only measure staff could act on).
+    pub fn is_gap(&self, row: usize, col: usize, mode: Mode) -> bool {
+        match self.by_road {
+            Some(_) => !self.is_within_circle(row, col, mode),
+            None => !self.meets_standard(row, col, mode),
+        }
     }
 
     /// Whether an inside cell meets the standard for `mode`.
@@ -126,6 +205,7 @@ impl Coverage {
         let mut total = Tally::default();
         let mut towns: BTreeMap<&str, Tally> = BTreeMap::new();
         let mut uncertain = (0, 0.0);
+        let (mut estimated, mut unreachable) = ((0, 0.0), (0, 0.0));
         let mut distances: Vec<(f64, usize, usize, u32)> = Vec::new();
         for (row, col) in self.grid.inside_cells() {
             let area = self.grid.cell_area_km2(row);
@@ -135,7 +215,13 @@ impl Coverage {
             };
             let point = &points[slot as usize];
             let meets = distance_m <= mode.standard_radius_m();
-            let within = self.model.estimate(mode, distance_m).travel_minutes <= CIRCLE_MINUTES;
+            let time = self.time(row, col, mode);
+            let within = time.is_some_and(|time| time.is_within(CIRCLE_MINUTES));
+            match time {
+                Some(PlaceTime::Estimate(_)) => estimated = (estimated.0 + 1, estimated.1 + area),
+                Some(PlaceTime::Unreachable) => unreachable = (unreachable.0 + 1, unreachable.1 + area),
+                _ => {}
+            }
             total.add(area, meets, within);
             towns.entry(point.record.town_code.as_str()).or_default().add(area, meets, within);
             if point.record.location_quality.is_estimate() {
@@ -171,8 +257,13 @@ impl Coverage {
             area_km2: total.area,
             standard_area_km2: total.standard,
             standard_share: total.standard_share(),
+            travel_basis: self.travel_basis(),
             within_15_area_km2: total.within,
             within_15_share: total.within_share(),
+            estimate_cells: estimated.0,
+            estimate_area_km2: estimated.1,
+            unreachable_cells: unreachable.0,
+            unreachable_area_km2: unreachable.1,
             uncertain_cells: uncertain.0,
             uncertain_area_km2: uncertain.1,
             towns: towns
@@ -190,16 +281,15 @@ impl Coverage {
         }
     }
 
-    /// The cells not meeting the standard for `mode`, merged into runs along each row:
+    /// The gaps for `mode` (see [`Coverage::is_gap`]), merged into runs along each row:
     /// `(row, first_col, last_col)`.
     pub fn gaps(&self, mode: Mode) -> Vec<(usize, usize, usize)> {
         let mut runs = Vec::new();
         for row in 0..self.grid.rows {
             let mut start = None;
             for col in 0..=self.grid.cols {
-                let gap = col < self.grid.cols
-                    && self.grid.is_inside(row, col)
-                    && !self.meets_standard(row, col, mode);
+                let gap =
+                    col < self.grid.cols && self.grid.is_inside(row, col) && self.is_gap(row, col, mode);
                 match (gap, start) {
                     (true, None) => start = Some(col),
                     (false, Some(first)) => {
@@ -212,6 +302,22 @@ impl Coverage {
         }
         runs
     }
+}
+
+/// Whether `index` and `roads` are `snapshot`'s very own: a newly loaded network over an
+/// unchanged index is a new snapshot.
+fn is_same_snapshot(index: &Arc<PointIndex>, roads: Option<&Arc<RoadAnswers>>, snapshot: &Snapshot) -> bool {
+    Arc::ptr_eq(index, &snapshot.index)
+        && match (roads, &snapshot.roads) {
+            (None, None) => true,
+            (Some(mine), Some(theirs)) => Arc::ptr_eq(mine, theirs),
+            _ => false,
+        }
+}
+
+/// `mode`'s place in [`Mode::ALL`].
+fn mode_slot(mode: Mode) -> usize {
+    Mode::ALL.iter().position(|&m| m == mode).expect("every mode is in Mode::ALL")
 }
 
 #[derive(Debug, Default, Clone, Copy)]

@@ -5,11 +5,14 @@ use std::io::Read;
 
 use serde::Serialize;
 
+use super::times::{PlaceTime, time_by_road};
 use crate::domain::datum::is_in_china_rectangle;
 use crate::domain::{Datum, LonLat};
+use crate::locator::TravelBasis;
 use crate::locator::index::PointIndex;
 use crate::locator::travel::{CIRCLE_MINUTES, Mode, TravelModel};
 use crate::points::csv_file::RowError;
+use crate::roads::answers::RoadAnswers;
 
 /// Most places one upload may hold.
 pub const MAX_PLACES: usize = 50_000;
@@ -124,10 +127,14 @@ fn parse_place(
 pub struct PlaceResult {
     pub name: String,
     pub population: Option<i64>,
+    /// The nearest point in a straight line, and the great-circle metres to it.
     pub nearest_code: String,
     pub nearest_name: String,
     pub distance_m: f64,
-    pub travel_minutes: f64,
+    /// Minutes to the quickest point (by road, the nearest in a straight line may not be it);
+    /// `None` when the roads reach no point.
+    pub travel_minutes: Option<f64>,
+    pub travel_basis: TravelBasis,
     pub meets_standard: bool,
     pub within_15: bool,
     /// The nearest point's location is an estimate.
@@ -153,17 +160,29 @@ impl Place {
     }
 }
 
-pub fn place_summary(index: &PointIndex, model: &TravelModel, places: &[Place], mode: Mode) -> PlaceSummary {
+/// The places' figures for `mode`: times by road with `roads` (the road network's view of
+/// `index`), else by the estimate.
+pub fn place_summary(
+    index: &PointIndex,
+    roads: Option<&RoadAnswers>,
+    model: &TravelModel,
+    places: &[Place],
+    mode: Mode,
+) -> PlaceSummary {
     let by_population = places.iter().any(|p| p.population.is_some());
     let (mut total, mut standard, mut within) = (0.0, 0.0, 0.0);
     let mut results = Vec::with_capacity(places.len());
     for place in places {
         let Some(hit) = index.nearest(place.location, 1).into_iter().next() else { continue };
-        let estimate = model.estimate(mode, hit.distance_m);
+        let meets_standard = hit.distance_m <= mode.standard_radius_m();
+        let time = match roads {
+            Some(roads) => time_by_road(roads, model, mode, place.location, (hit.slot, hit.distance_m)),
+            None => PlaceTime::Estimate(model.estimate(mode, hit.distance_m).travel_minutes),
+        };
         let weight = place.weight(by_population);
-        let within_15 = estimate.travel_minutes <= CIRCLE_MINUTES;
+        let within_15 = time.is_within(CIRCLE_MINUTES);
         total += weight;
-        standard += if estimate.meets_standard { weight } else { 0.0 };
+        standard += if meets_standard { weight } else { 0.0 };
         within += if within_15 { weight } else { 0.0 };
         results.push(PlaceResult {
             name: place.name.clone(),
@@ -171,8 +190,12 @@ pub fn place_summary(index: &PointIndex, model: &TravelModel, places: &[Place], 
             nearest_code: hit.point.record.code.to_string(),
             nearest_name: hit.point.record.name.clone(),
             distance_m: hit.distance_m,
-            travel_minutes: estimate.travel_minutes,
-            meets_standard: estimate.meets_standard,
+            travel_minutes: time.minutes(),
+            travel_basis: match time {
+                PlaceTime::Estimate(_) => TravelBasis::Estimate,
+                PlaceTime::Road(_) | PlaceTime::Unreachable => TravelBasis::RoadNetwork,
+            },
+            meets_standard,
             within_15,
             uncertain: hit.point.record.location_quality.is_estimate(),
         });

@@ -1,6 +1,7 @@
-//! The coverage grid as a PNG, one pixel per cell, for the staff map: within the standard in
-//! green, outside it in red, and both paler and striped-looking (yellow / orange) where the
-//! nearest point's location is only an estimate.
+//! The coverage grid as a PNG, one pixel per cell, for the staff map: covered in green, a gap
+//! (see `Coverage::is_gap`: by road, beyond 15 minutes; without roads, outside the standard) in
+//! red, and both paler and striped-looking (yellow / orange) where the nearest point's location
+//! is only an estimate.
 
 use super::Coverage;
 use crate::locator::travel::Mode;
@@ -18,9 +19,9 @@ impl Coverage {
         let points = self.index.points();
         let mut pixels = vec![0u8; grid.cols * grid.rows * 4];
         for (row, col) in grid.inside_cells() {
-            let Some((slot, distance_m)) = self.nearest(row, col) else { continue };
+            let Some((slot, _)) = self.nearest(row, col) else { continue };
             let uncertain = points[slot as usize].record.location_quality.is_estimate();
-            let colour = match (distance_m <= mode.standard_radius_m(), uncertain) {
+            let colour = match (!self.is_gap(row, col, mode), uncertain) {
                 (true, false) => COVERED,
                 (true, true) => COVERED_UNCERTAIN,
                 (false, false) => GAP,

@@ -53,7 +53,8 @@ pub struct PlaceTotals {
     pub total_weight: f64,
     /// The weighted share within the provincial standard's radius, 0-1.
     pub standard_share: f64,
-    /// The weighted share within 15 minutes by the travel model, 0-1.
+    /// The weighted share within 15 minutes of the quickest point, 0-1: by road when the
+    /// district figures' `travel_basis` is `road_network`, else by the estimate.
     pub within_15_share: f64,
 }
 
@@ -99,8 +100,11 @@ impl From<&PlaceSummary> for PlaceTotals {
 /// How much of the district is within the standard and within 15 minutes, per mode and town.
 ///
 /// "Within the standard" is within the provincial standard's straight-line radius of a point.
+/// "Within 15 minutes" is by road when a road network is loaded (`travel_basis`
+/// `road_network`: the walk from the cell's centre to its nearest road and the quickest route;
+/// cells more than 2 km from any road of the mode keep the estimate), else by the estimate.
 /// The district is covered with square cells (100 m by default); each cell's nearest active
-/// point decides. Towns have no public boundaries: a cell counts for the town of its nearest
+/// point decides the standard, its quickest point the minutes. Towns have no public boundaries: a cell counts for the town of its nearest
 /// point. With residential places uploaded by staff, figures weighted by population (or by
 /// place) are added.
 #[utoipa::path(
@@ -133,7 +137,8 @@ pub async fn coverage_figures(
     }))
 }
 
-/// The cells not within the provincial standard for a mode, as GeoJSON rectangles.
+/// The gaps for a mode, as GeoJSON rectangles: by road, the cells beyond 15 minutes of every
+/// point; without a road network, the cells outside the provincial standard's radius.
 ///
 /// Adjacent cells of a grid row are merged into one rectangle. The answer is made once per
 /// version of the points and carries an ETag: send it back in `If-None-Match` to get a 304 while
@@ -159,7 +164,7 @@ pub async fn coverage_gaps(
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let mode = parse_mode(param.mode.as_deref())?;
-    let body = state.coverage.gaps_body(state.index(), mode, geojson::coverage_gaps_body).await?;
+    let body = state.coverage.gaps_body(&state.snapshot(), mode, geojson::coverage_gaps_body).await?;
     Ok(body.respond(&headers))
 }
 

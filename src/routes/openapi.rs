@@ -118,13 +118,18 @@ pub struct PointProperties {
     pub location_is_estimate: bool,
 }
 
-/// The cells not within the provincial standard for a mode, as an RFC 7946 FeatureCollection of
-/// rectangles (adjacent cells of a grid row merged), with the mode's figures as foreign members.
+/// The gaps for a mode, as an RFC 7946 FeatureCollection of rectangles (adjacent cells of a grid
+/// row merged), with the mode's figures as foreign members. With `travel_basis` `road_network`,
+/// a gap is a cell whose quickest point is more than 15 minutes away by road (or unreachable);
+/// with `estimate` (no road network loaded), a cell outside the provincial standard's radius.
 #[derive(ToSchema)]
 pub struct GapFeatureCollection {
     #[schema(rename = "type", inline)]
     pub kind: FeatureCollectionType,
     pub mode: Mode,
+    /// What decides a gap: `road_network` (15 minutes by road) or `estimate` (the standard's
+    /// straight-line radius).
+    pub travel_basis: TravelBasis,
     /// The provincial standard's radius for the mode, metres.
     pub standard_radius_m: f64,
     /// The side of a grid cell, metres.
@@ -132,7 +137,7 @@ pub struct GapFeatureCollection {
     pub features: Vec<GapFeature>,
 }
 
-/// A run of adjacent cells in one grid row, none within the standard.
+/// A run of adjacent cells in one grid row, all of them gaps.
 #[derive(ToSchema)]
 pub struct GapFeature {
     #[schema(rename = "type", inline)]

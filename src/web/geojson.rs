@@ -12,6 +12,7 @@ use serde::ser::Error as _;
 use crate::coverage::Coverage;
 use crate::domain::{LonLat, ServicePoint};
 use crate::error::AppResult;
+use crate::locator::TravelBasis;
 use crate::locator::travel::Mode;
 use crate::web::cached_body::CachedBody;
 
@@ -55,13 +56,15 @@ struct GapProperties {
 #[derive(Serialize)]
 struct GapsSummary {
     mode: Mode,
+    travel_basis: TravelBasis,
     standard_radius_m: f64,
     cell_m: f64,
 }
 
-/// The cells not meeting the standard for `mode`: one rectangle per run of adjacent cells in a
-/// row, with the run's area and the row and columns it spans; the mode, its standard radius and
-/// the cell size beside the features.
+/// The gaps for `mode` (by road, cells beyond 15 minutes of every point; without a network,
+/// cells outside the standard's radius): one rectangle per run of adjacent cells in a row, with
+/// the run's area and the row and columns it spans; the mode, the travel basis, the standard
+/// radius and the cell size beside the features.
 pub fn coverage_gaps(coverage: &Coverage, mode: Mode) -> Result<FeatureCollection, serde_json::Error> {
     let grid = &coverage.grid;
     let features = coverage
@@ -91,7 +94,12 @@ pub fn coverage_gaps(coverage: &Coverage, mode: Mode) -> Result<FeatureCollectio
             })
         })
         .collect::<Result<Vec<_>, serde_json::Error>>()?;
-    let summary = GapsSummary { mode, standard_radius_m: mode.standard_radius_m(), cell_m: grid.cell_m };
+    let summary = GapsSummary {
+        mode,
+        travel_basis: coverage.travel_basis(),
+        standard_radius_m: mode.standard_radius_m(),
+        cell_m: grid.cell_m,
+    };
     Ok(FeatureCollection { foreign_members: Some(object(&summary)?), ..collection(features) })
 }
 

@@ -6,6 +6,7 @@ mod caching;
 mod campaign;
 mod connections;
 mod coverage;
+mod coverage_roads;
 mod edit_safety;
 mod error_shapes;
 mod errors;

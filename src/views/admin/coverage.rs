@@ -8,6 +8,7 @@ use crate::coverage::places::PlaceSummary;
 use crate::coverage::sites::{PointLoss, Suggestion};
 use crate::domain::LonLat;
 use crate::domain::staff::Staff;
+use crate::locator::TravelBasis;
 use crate::locator::travel::{CIRCLE_MINUTES, Mode};
 use crate::views::format;
 use crate::web::map::TileSource;
@@ -47,6 +48,7 @@ pub fn coverage_page(view: &CoverageView<'_>) -> Markup {
     )
     .unwrap_or_default();
     let (sw, ne) = view.overlay_bounds;
+    let by_road = s.travel_basis == TravelBasis::RoadNetwork;
     layout(
         "服务圈覆盖",
         Some(view.staff),
@@ -64,7 +66,20 @@ pub fn coverage_page(view: &CoverageView<'_>) -> Markup {
             p.summary {
                 "全区 " (format!("{:.1}", s.area_km2)) " 平方公里中，"
                 strong { (percent(s.standard_share)) } " 在省定标准（" (format::standard(mode)) "，直线距离）以内，"
-                strong { (percent(s.within_15_share)) } " 按估算可在 " (CIRCLE_MINUTES) " 分钟内到达。"
+                strong { (percent(s.within_15_share)) } " 可在 " (CIRCLE_MINUTES) " 分钟内到达最快的服务点。"
+            }
+            p.basis {
+                @if by_road {
+                    "时间按道路计算（OpenStreetMap 道路数据）：从网格中心步行到最近的道路，再沿道路到服务点。"
+                    @if s.estimate_cells > 0 {
+                        " 其中 " (format!("{:.1}", s.estimate_area_km2)) " 平方公里（" (s.estimate_cells) " 个网格）2 公里内没有可用道路，其时间为估算。"
+                    }
+                    @if s.unreachable_cells > 0 {
+                        " 另有 " (format!("{:.1}", s.unreachable_area_km2)) " 平方公里（" (s.unreachable_cells) " 个网格）无道路可达任何服务点，计为未覆盖。"
+                    }
+                } @else {
+                    "时间按直线距离估算（直线距离乘以绕行系数，按固定速度）；导入道路数据后将改用道路计算。"
+                }
             }
             p.note {
                 "按 " (s.cell_m) " 米网格计算。"
@@ -79,13 +94,19 @@ pub fn coverage_page(view: &CoverageView<'_>) -> Markup {
                 data-south=(sw.lat()) data-west=(sw.lon()) data-north=(ne.lat()) data-east=(ne.lon())
                 data-suggestions=(suggestions_json) {}
             p.map-legend {
-                span style="color:#16963c" { "■ 达标" } " "
-                span style="color:#c81e1e" { "■ 未达标" } " "
-                span style="color:#b89a00" { "■ 达标（最近点位置为估算）" } " "
-                span style="color:#eb7800" { "■ 未达标（最近点位置为估算）" } " "
+                @let (covered, gap) = if by_road {
+                    (format!("{CIRCLE_MINUTES} 分钟内（按道路）"), format!("超过 {CIRCLE_MINUTES} 分钟或无道路可达"))
+                } else {
+                    ("达标".to_owned(), "未达标".to_owned())
+                };
+                span style="color:#16963c" { "■ " (covered) } " "
+                span style="color:#c81e1e" { "■ " (gap) } " "
+                span style="color:#b89a00" { "■ " (covered) "（最近点位置为估算）" } " "
+                span style="color:#eb7800" { "■ " (gap) "（最近点位置为估算）" } " "
                 span { "① ② … 建议新增的位置" }
             }
             h2 { "建议新增服务点（贪心最大覆盖）" }
+            p.note { "建议选址与撤并按省定标准的直线半径计算" @if by_road { "（不按道路）" } "。" }
             form.filters method="get" action="/admin/coverage" {
                 input type="hidden" name="mode" value=(mode);
                 label { "个数" input type="number" name="k" min="1" max="20" value=(view.k); }
@@ -137,7 +158,13 @@ pub fn coverage_page(view: &CoverageView<'_>) -> Markup {
                             tr {
                                 td { (p.name) } td { (p.population.map(|n| n.to_string()).unwrap_or_default()) }
                                 td { (p.nearest_name) @if p.uncertain { "（位置为估算）" } }
-                                td { (format::distance(p.distance_m)) } td { (format!("{:.0}", p.travel_minutes)) }
+                                td { (format::distance(p.distance_m)) }
+                                td {
+                                    @match p.travel_minutes {
+                                        Some(minutes) => { (format!("{minutes:.0}")) @if by_road && p.travel_basis == TravelBasis::Estimate { "（估算）" } }
+                                        None => { "无道路可达" }
+                                    }
+                                }
                                 td { @if p.meets_standard { "是" } @else { "否" } }
                             }
                         }
