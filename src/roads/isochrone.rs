@@ -180,29 +180,8 @@ fn position(graph: &Graph, (low, high): (u32, u32), fraction: f64) -> [f64; 2] {
 
 #[cfg(test)]
 mod tests {
-    use geo::{Distance, Haversine, Point};
-
     use super::*;
-    use crate::roads::file::Stored;
-    use crate::roads::graph::GraphParts;
-
-    /// A - B - C along the equator, 0.01 degrees apart; A-B both ways, B-C one-way to C; one
-    /// metre a second, walking at 3.6 km/h.
-    fn line() -> (RoadNetwork, f64) {
-        let segment_m = Haversine.distance(Point::new(0.0, 0.0), Point::new(0.01, 0.0));
-        let length = segment_m as f32;
-        let graph = Graph::from_parts(GraphParts {
-            lon: vec![0.0, 0.01, 0.02],
-            lat: vec![0.0, 0.0, 0.0],
-            offsets: vec![0, 1, 3, 3],
-            targets: vec![1, 0, 2],
-            length_m: vec![length; 3],
-            seconds: vec![length; 3],
-        })
-        .unwrap();
-        let stored = Stored { walk_kmh: 3.6, bike_kmh: 3.6, graphs: [graph.clone(), graph.clone(), graph] };
-        (RoadNetwork::new(stored), f64::from(length))
-    }
+    use crate::roads::network::tests::line;
 
     fn at(lon: f64) -> LonLat {
         LonLat::parse(lon, 0.0).unwrap()

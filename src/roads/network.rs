@@ -203,15 +203,15 @@ fn direct(origin: &Snap, destination: &Snap) -> Option<(f64, f64)> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use geo::{Distance, Haversine, Point};
 
     use super::*;
     use crate::roads::graph::GraphParts;
 
     /// A - B - C along the equator, 0.01 degrees apart; A-B both ways, B-C one-way to C; one
-    /// metre a second.
-    fn line() -> (RoadNetwork, f64) {
+    /// metre a second, walking at 3.6 km/h. Also the fixture of the isochrone's tests.
+    pub(crate) fn line() -> (RoadNetwork, f64) {
         let segment_m = Haversine.distance(Point::new(0.0, 0.0), Point::new(0.01, 0.0));
         let length = segment_m as f32;
         let graph = Graph::from_parts(GraphParts {
