@@ -82,7 +82,13 @@ impl Labels {
             labels.metres[base + filled] = metres as f32;
             count[index] += 1;
             for (from, edge_seconds, edge_m) in reverse.leading_into(node) {
-                if usize::from(count[from as usize]) < LABELS_PER_NODE {
+                // Nodes full, or already labelled with this point, would skip the entry when
+                // popped: not pushing it keeps the heap small (on a grid most pushes are such).
+                let from_filled = usize::from(count[from as usize]);
+                let from_base = from as usize * LABELS_PER_NODE;
+                if from_filled < LABELS_PER_NODE
+                    && !labels.slot[from_base..from_base + from_filled].contains(&slot)
+                {
                     heap.push(Queued {
                         seconds: seconds + f64::from(edge_seconds),
                         metres: metres + f64::from(edge_m),
