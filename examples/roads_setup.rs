@@ -11,8 +11,7 @@
 use anyhow::{Context, bail};
 use legalmap::domain::LonLat;
 use legalmap::locator::travel::{Mode, TravelModel};
-use legalmap::roads::file::{self, Stored};
-use legalmap::roads::graph::Graph;
+use legalmap::roads::file;
 use legalmap::roads::import::import;
 use legalmap::roads::network::RoadNetwork;
 
@@ -37,13 +36,9 @@ fn main() -> anyhow::Result<()> {
                 (low + high) / 2.0
             };
             let (shift_lon, shift_lat) = (onto.lon() - centre(&drive.lon), onto.lat() - centre(&drive.lat));
-            let graphs = stored.graphs.map(|graph| {
-                let mut parts = graph.parts();
-                parts.lon.iter_mut().for_each(|lon| *lon += shift_lon);
-                parts.lat.iter_mut().for_each(|lat| *lat += shift_lat);
-                Graph::from_parts(parts).expect("shifted in range")
-            });
-            file::write(output.as_ref(), &Stored { graphs, ..stored })?;
+            let moved =
+                stored.moved_by(shift_lon, shift_lat).context("the shifted nodes leave the valid range")?;
+            file::write(output.as_ref(), &moved)?;
         }
         ["grid", side, spacing_m, centre, output] => {
             let stored = legalmap::roads::synth::grid(

@@ -41,6 +41,21 @@ pub struct Stored {
     pub graphs: [Graph; 3],
 }
 
+impl Stored {
+    /// Every node of every mode moved by `lon`, `lat` degrees; lengths and times kept. For tests
+    /// and benchmarks that lay a real extract under Huangyan's points (point imports take only
+    /// places in China); `None` if a node would leave the valid range.
+    pub fn moved_by(self, lon: f64, lat: f64) -> Option<Self> {
+        let [walk, bike, drive] = self.graphs.map(|graph| {
+            let mut parts = graph.parts();
+            parts.lon.iter_mut().for_each(|value| *value += lon);
+            parts.lat.iter_mut().for_each(|value| *value += lat);
+            Graph::from_parts(parts).ok()
+        });
+        Some(Self { graphs: [walk?, bike?, drive?], ..self })
+    }
+}
+
 /// Why the network file cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {

@@ -11,7 +11,6 @@ use axum::http::StatusCode;
 use legalmap::domain::LonLat;
 use legalmap::locator::travel::{Mode, TravelModel};
 use legalmap::roads::file::{self, Stored};
-use legalmap::roads::graph::Graph;
 use legalmap::roads::import::import;
 use legalmap::roads::network::{RoadNetwork, RoadTime};
 use serde_json::Value;
@@ -33,14 +32,7 @@ pub fn shifted_network() -> &'static Stored {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("andorra.roads");
         import(EXTRACT.as_ref(), &path, &TravelModel::default(), &[], &mut |_| {}).unwrap();
-        let stored = file::read(&path).unwrap();
-        let graphs = stored.graphs.map(|graph| {
-            let mut parts = graph.parts();
-            parts.lon.iter_mut().for_each(|lon| *lon += SHIFT_LON);
-            parts.lat.iter_mut().for_each(|lat| *lat += SHIFT_LAT);
-            Graph::from_parts(parts).unwrap()
-        });
-        Stored { graphs, ..stored }
+        file::read(&path).unwrap().moved_by(SHIFT_LON, SHIFT_LAT).unwrap()
     })
 }
 
@@ -64,7 +56,7 @@ fn nearest_uri(mode: &str, extra: &str) -> String {
 }
 
 fn minutes_by_route(network: &RoadNetwork, mode: Mode, result: &Value) -> Option<f64> {
-    let to = LonLat::parse(result["lon"].as_f64().unwrap(), result["lat"].as_f64().unwrap()).unwrap();
+    let to = location(result);
     let from = LonLat::parse(ORIGIN.1, ORIGIN.0).unwrap();
     match network.time(mode, from, to) {
         RoadTime::Reached { minutes, .. } => Some(minutes),
