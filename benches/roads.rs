@@ -39,29 +39,23 @@ impl Lcg {
 }
 
 fn point(serial: usize, at: LonLat) -> ServicePoint {
-    ServicePoint {
-        record: PointRecord {
-            code: PointCode::parse(&format!("{:012}", serial)).unwrap(),
-            name: format!("合成 {serial}"),
-            town_code: "000000000".into(),
-            town: "合成".into(),
-            kind: PointKind::Village,
-            address: None,
-            phone: None,
-            hours: None,
-            opening_hours: None,
-            location: at,
-            location_quality: LocationQuality::TownCentre,
-            accuracy_m: None,
-            location_fixed_at: None,
-            source: "synthetic: benches/roads.rs".into(),
-            area_type: AreaType::Rural,
-        },
-        version: 1,
-        updated_at: "2026-01-01T00:00:00Z".into(),
-        active: true,
-        verified: None,
-    }
+    ServicePoint::unsaved(PointRecord {
+        code: PointCode::parse(&format!("{:012}", serial)).unwrap(),
+        name: format!("合成 {serial}"),
+        town_code: "000000000".into(),
+        town: "合成".into(),
+        kind: PointKind::Village,
+        address: None,
+        phone: None,
+        hours: None,
+        opening_hours: None,
+        location: at,
+        location_quality: LocationQuality::TownCentre,
+        accuracy_m: None,
+        location_fixed_at: None,
+        source: "synthetic: benches/roads.rs".into(),
+        area_type: AreaType::Rural,
+    })
 }
 
 /// `count` places at random driving-network nodes, each moved up to 150 m off its road (a
