@@ -80,23 +80,26 @@
       showCoverageOnHover: false,
       iconCreateFunction: clusterIcon
     });
+    var focus = mapElement.dataset.focusCode;
     data.points.forEach(function (point) {
+      var own = point.code === focus;
       var marker = L.marker([point.lat, point.lon], {
-        icon: icon(point.estimate, false),
+        icon: icon(point.estimate, own),
         title: point.name + (point.estimate ? '（位置为估算）' : ''),
         alt: point.name,
-        estimate: point.estimate
+        estimate: point.estimate,
+        zIndexOffset: own ? 1000 : 0
       });
       marker.bindPopup(popup(point));
       markersByCode[point.code] = marker;
-      cluster.addLayer(marker);
+      // A point page's own point stays out of the clusters: it shows at every zoom, so the
+      // 15-minute area drawn around it (zoomed out to fit) still shows whose area it is.
+      if (own) { marker.addTo(map); } else { cluster.addLayer(marker); }
     });
     map.addLayer(cluster);
-    var focus = mapElement.dataset.focusCode;
     if (focus) {
       map.setView([parseFloat(mapElement.dataset.focusLat), parseFloat(mapElement.dataset.focusLon)], 15, { animate: false });
-      var marker = markersByCode[focus];
-      if (marker) { cluster.zoomToShowLayer(marker, function () { marker.openPopup(); }); }
+      if (markersByCode[focus]) { markersByCode[focus].openPopup(); }
     } else if (document.getElementById('origin')) {
       drawResults();
     } else {
@@ -120,6 +123,9 @@
     var caption = document.getElementById('isochrone-caption');
     var buttons = Array.prototype.slice.call(box.querySelectorAll('button[data-isochrone-mode]'));
     var minutes = box.dataset.minutes;
+    // A point still placed at its town centre gets its area around that centre: say so.
+    var focus = markersByCode[box.dataset.code];
+    var placeholder = focus && focus.options.estimate ? '服务点位置待核实，范围以镇街中心代替。' : '';
     var layer = null;
     var chosen = null;
 
@@ -152,11 +158,21 @@
         text += '：估算：直线距离范围（半径约 ' + distanceText(properties.radius_m) +
           '），实际沿道路可能更远。';
       }
+      text += placeholder;
+      map.closePopup(); // it would cover much of the area
       layer.addTo(map);
       var bounds = layer.getBounds();
       if (bounds.isValid()) { map.fitBounds(bounds, { padding: [20, 20], maxZoom: 16, animate: false }); }
       caption.textContent = text;
       mapElement.setAttribute('data-area', properties.travel_basis);
+      bringIntoView();
+    }
+    /* On a phone the buttons sit below the map, often with the map's top scrolled away: scroll
+     * up to show as much of the map as fits while the caption stays on screen. */
+    function bringIntoView() {
+      var up = Math.max(mapElement.getBoundingClientRect().top,
+        caption.getBoundingClientRect().bottom - window.innerHeight);
+      if (up < 0) { window.scrollBy(0, up); }
     }
     function show(mode, label) {
       clear();
