@@ -1,10 +1,12 @@
 //! The road network at two scales: the real Liechtenstein extract (tests/fixtures, ODbL) and a
-//! synthetic grid of 1,000,000 nodes (`roads::synth`). For each: building the network (import of
-//! the extract; building the graph and its snapping trees), bytes per node, labelling the points
-//! (the multi-source search per mode, redone after every staff change), and `nearest` (k=5, as
-//! the API's default) per mode, p50 and p99 of single queries, against the estimate-only locator
-//! on the same points and origins in the same run. Figures go to `target/bench-results/roads.json`
-//! for `bench/roads`, and are printed.
+//! synthetic grid of 1,000,000 nodes (`roads::synth`), both laid under Huangyan (the extract moved
+//! there, lengths and times its own). For each: building the network (import of the extract;
+//! building the graph and its snapping trees), bytes per node, labelling the points (the
+//! multi-source search per mode, at start and after a roads import), patching the labels after
+//! one staff move (what a save waits for), the district's coverage for all modes, and `nearest`
+//! (k=5, as the API's default) per mode, p50 and p99 of single queries, against the estimate-only
+//! locator on the same points and origins in the same run. Figures go to
+//! `target/bench-results/roads.json` for `bench/roads`, and are printed.
 //!
 //! `cargo bench --bench roads`; `LEGALMAP_BENCH_GRID_SIDE=300` for a smaller grid.
 
@@ -13,20 +15,24 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
+use legalmap::coverage::{Coverage, DEFAULT_CELL_M, Grid};
 use legalmap::domain::{AreaType, LocationQuality, LonLat, PointCode, PointKind, PointRecord, ServicePoint};
 use legalmap::locator::index::PointIndex;
 use legalmap::locator::travel::{CIRCLE_MINUTES, Mode, TravelModel};
-use legalmap::locator::{Locator, Trip};
+use legalmap::locator::{Locator, Snapshot, Trip};
 use legalmap::roads::answers::RoadAnswers;
 use legalmap::roads::file::{self, Stored};
 use legalmap::roads::import::import;
 use legalmap::roads::network::RoadNetwork;
+use legalmap::web::map::{MapSettings, TileSource};
 use serde_json::{Value, json};
 
 const QUERIES: usize = 20_000;
 const LIECHTENSTEIN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/liechtenstein.osm.pbf");
 /// Huangyan's density: 346 points over 988 km², one per 2.9 km².
 const KM2_PER_POINT: f64 = 2.9;
+/// Where both networks are laid: the middle of Huangyan (longitude, latitude).
+const HUANGYAN: (f64, f64) = (121.26, 28.64);
 
 /// A small deterministic generator: the same points and origins every run.
 struct Lcg(u64);
@@ -90,6 +96,10 @@ fn percentiles(origins: &[LonLat], mut query: impl FnMut(LonLat)) -> (f64, f64) 
     (at(0.5), at(0.99))
 }
 
+fn huangyan() -> LonLat {
+    LonLat::parse(HUANGYAN.0, HUANGYAN.1).unwrap()
+}
+
 fn graph_bytes_per_node(network: &RoadNetwork) -> Value {
     let per_mode = |mode: Mode| {
         let graph = &network.mode(mode).graph;
@@ -115,6 +125,8 @@ fn measure(name: &str, network: RoadNetwork, area_km2: f64, build: Value) -> Val
     let answers = RoadAnswers::build(network.clone(), index.clone());
     let label_s = started.elapsed().as_secs_f64();
     let label_bytes_per_node = answers.label_bytes() as f64 / nodes.iter().sum::<usize>() as f64;
+    let patch = patch_after_moves(&answers, &network, &mut random);
+    let coverage = coverage_seconds(&answers);
     let origins = places_near_roads(&network, QUERIES, &mut random);
     let model = TravelModel::default();
     let mut modes = serde_json::Map::new();
@@ -155,8 +167,59 @@ fn measure(name: &str, network: RoadNetwork, area_km2: f64, build: Value) -> Val
         "points": count,
         "label_seconds": label_s,
         "label_bytes_per_node": label_bytes_per_node,
+        "patch_one_move_seconds": patch,
+        "coverage_all_modes_seconds": coverage,
         "modes": modes,
     })
+}
+
+/// Seconds to bring the road answers up to date after one point moved (what a staff save waits
+/// for besides the database), median and worst of 11 moves of random points to random places.
+fn patch_after_moves(answers: &RoadAnswers, network: &RoadNetwork, random: &mut Lcg) -> Value {
+    let mut seconds: Vec<f64> = (0..11)
+        .map(|_| {
+            let mut points = answers.index.points().to_vec();
+            let at = (random.next_f64() * points.len() as f64) as usize % points.len();
+            let mut moved = ServicePoint::clone(&points[at]);
+            moved.record.location = places_near_roads(network, 1, random)[0];
+            points[at] = Arc::new(moved);
+            let next = Arc::new(PointIndex::build_shared(points));
+            let started = Instant::now();
+            let patched = answers.for_index(next);
+            let took = started.elapsed().as_secs_f64();
+            drop(black_box(patched));
+            took
+        })
+        .collect();
+    seconds.sort_by(f64::total_cmp);
+    println!("  patch after one move: median {:.4} s, worst {:.4} s", seconds[5], seconds[10]);
+    json!({ "median": seconds[5], "max": seconds[10] })
+}
+
+/// Seconds to compute the district's coverage (100 m cells) for all modes, by road and by the
+/// estimate alone, median of 3 each.
+fn coverage_seconds(answers: &RoadAnswers) -> Value {
+    let grid = Arc::new(Grid::new(MapSettings::new(TileSource::default()).district(), DEFAULT_CELL_M));
+    let model = TravelModel::default();
+    let median_of_3 = |snapshot: &Snapshot| {
+        let mut seconds: Vec<f64> = (0..3)
+            .map(|_| {
+                let started = Instant::now();
+                black_box(Coverage::compute_for(grid.clone(), snapshot, model));
+                started.elapsed().as_secs_f64()
+            })
+            .collect();
+        seconds.sort_by(f64::total_cmp);
+        seconds[1]
+    };
+    let roads = Arc::new(RoadAnswers::build(answers.network.clone(), answers.index.clone()));
+    let by_road = median_of_3(&Snapshot { index: answers.index.clone(), roads: Some(roads) });
+    let estimate = median_of_3(&Snapshot { index: answers.index.clone(), roads: None });
+    println!(
+        "  coverage, {} cells x 3 modes: by road {by_road:.3} s, estimate only {estimate:.3} s",
+        grid.inside_count()
+    );
+    json!({ "road_network": by_road, "estimate": estimate, "cells": grid.inside_count() })
 }
 
 fn liechtenstein(dir: &std::path::Path) -> Value {
@@ -172,6 +235,8 @@ fn liechtenstein(dir: &std::path::Path) -> Value {
     let started = Instant::now();
     let network = RoadNetwork::load(&target).unwrap();
     let load_s = started.elapsed().as_secs_f64();
+    drop(network);
+    let network = RoadNetwork::new(file::read(&target).unwrap().centred_on(huangyan()).unwrap());
     println!(
         "liechtenstein: import {:.3} s (median of 3), file {file_bytes} bytes, load {load_s:.3} s",
         import_s[1]
@@ -182,9 +247,8 @@ fn liechtenstein(dir: &std::path::Path) -> Value {
 
 fn grid(dir: &std::path::Path, side: usize) -> Value {
     let spacing_m = 40.0;
-    let centre = LonLat::parse(121.26, 28.64).unwrap();
     let started = Instant::now();
-    let stored: Stored = legalmap::roads::synth::grid(side, spacing_m, centre, &TravelModel::default());
+    let stored: Stored = legalmap::roads::synth::grid(side, spacing_m, huangyan(), &TravelModel::default());
     let generate_s = started.elapsed().as_secs_f64();
     let target = dir.join("grid.roads");
     let file_bytes = file::write(&target, &stored).unwrap();

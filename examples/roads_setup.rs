@@ -30,14 +30,7 @@ fn main() -> anyhow::Result<()> {
             import(pbf.as_ref(), temporary.as_ref(), &TravelModel::default(), &[], &mut |_| {})?;
             let stored = file::read(temporary.as_ref())?;
             std::fs::remove_file(&temporary)?;
-            let drive = stored.graphs[2].parts();
-            let centre = |values: &[f64]| {
-                let (low, high) = values.iter().fold((f64::MAX, f64::MIN), |(l, h), &v| (l.min(v), h.max(v)));
-                (low + high) / 2.0
-            };
-            let (shift_lon, shift_lat) = (onto.lon() - centre(&drive.lon), onto.lat() - centre(&drive.lat));
-            let moved =
-                stored.moved_by(shift_lon, shift_lat).context("the shifted nodes leave the valid range")?;
+            let moved = stored.centred_on(onto).context("the shifted nodes leave the valid range")?;
             file::write(output.as_ref(), &moved)?;
         }
         ["grid", side, spacing_m, centre, output] => {

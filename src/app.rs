@@ -147,6 +147,7 @@ impl AppState {
         let roads = run_blocking(move || RoadAnswers::build(Arc::new(network), index)).await;
         let previous = self.roads.swap(Some(Arc::new(roads)));
         tokio::task::spawn_blocking(move || drop(previous));
+        self.refresh_coverage_soon();
     }
 
     /// Rebuilds the index from the store and swaps it in atomically (after an import); queries
@@ -154,8 +155,8 @@ impl AppState {
     pub async fn reload_index(&self) -> Result<(), DbError> {
         let _writer = self.index_writer.lock().await;
         let points = self.db.active_points().await?;
-        let network = self.road_network();
-        let (index, roads) = run_blocking(move || with_roads(PointIndex::build(points), network)).await;
+        let roads = self.roads.load_full();
+        let (index, roads) = run_blocking(move || with_roads(PointIndex::build(points), roads)).await;
         self.replace_index(index, roads);
         Ok(())
     }
@@ -170,8 +171,8 @@ impl AppState {
             return Ok(());
         };
         let current = self.index();
-        let network = self.road_network();
-        let (index, roads) = run_blocking(move || with_roads(current.with_point(point), network)).await;
+        let roads = self.roads.load_full();
+        let (index, roads) = run_blocking(move || with_roads(current.with_point(point), roads)).await;
         self.replace_index(index, roads);
         Ok(())
     }
@@ -186,16 +187,37 @@ impl AppState {
         let previous = self.index.swap(next);
         self.metrics.index_replaced();
         tokio::task::spawn_blocking(move || drop((previous, previous_roads)));
+        self.refresh_coverage_soon();
+    }
+
+    /// Recomputes the coverage in the background once the points have settled for
+    /// [`COVERAGE_SETTLE`] (a bulk import lands as many changes in a row: one recomputation
+    /// follows them all), so that the staff's coverage page rarely waits for it. A request
+    /// before then computes it as it always could.
+    fn refresh_coverage_soon(&self) {
+        if !self.coverage.claim_refresh() {
+            return;
+        }
+        let state = self.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(COVERAGE_SETTLE).await;
+            state.coverage.refresh_started();
+            state.current_coverage().await;
+        });
     }
 }
 
-/// `index`, shared, with the road network's view of it when a network is loaded.
+/// How long the points must stay unchanged before the coverage is recomputed in the background.
+const COVERAGE_SETTLE: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// `index`, shared, with the road network's view of it when a network is loaded: the current
+/// view brought up to date, which patches the labels where the points changed.
 fn with_roads(
     index: PointIndex,
-    network: Option<Arc<RoadNetwork>>,
+    current: Option<Arc<RoadAnswers>>,
 ) -> (Arc<PointIndex>, Option<RoadAnswers>) {
     let index = Arc::new(index);
-    let roads = network.map(|network| RoadAnswers::build(network, index.clone()));
+    let roads = current.map(|roads| roads.for_index(index.clone()));
     (index, roads)
 }
 

@@ -1,30 +1,14 @@
 //! The route order and the "nearer another town" rule, on small hand-made towns.
 
 use super::*;
-use crate::domain::{AreaType, PointCode, PointKind, PointRecord, Verification};
+use crate::domain::Verification;
 
 fn town(code: &str, lon: f64, lat: f64) -> Town {
     Town { code: code.into(), name: format!("town {code}"), centre: LonLat::parse(lon, lat).unwrap() }
 }
 
 fn point(code: &str, lon: f64, lat: f64, quality: LocationQuality) -> ServicePoint {
-    ServicePoint::unsaved(PointRecord {
-        code: PointCode::parse(code).unwrap(),
-        name: format!("point {code}"),
-        town_code: code[..9].into(),
-        town: String::new(),
-        kind: PointKind::Village,
-        address: None,
-        phone: None,
-        hours: None,
-        opening_hours: None,
-        location: LonLat::parse(lon, lat).unwrap(),
-        location_quality: quality,
-        accuracy_m: None,
-        location_fixed_at: None,
-        source: String::new(),
-        area_type: AreaType::Rural,
-    })
+    ServicePoint::for_tests(code, LonLat::parse(lon, lat).unwrap(), quality)
 }
 
 fn two_towns() -> Vec<Town> {

@@ -5,6 +5,7 @@
 //! on a blocking thread, never on the async workers.
 
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::places::{Place, PlaceSummary, place_summary};
@@ -32,6 +33,8 @@ pub struct CoverageCache {
     /// Held while computing, so that requests arriving together after a change wait for one
     /// computation instead of each running their own on the server's few cores.
     computing: tokio::sync::Mutex<()>,
+    /// A background recomputation is waiting to start: further changes need not ask for one.
+    refresh_waiting: AtomicBool,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -47,7 +50,19 @@ impl CoverageCache {
             places: Mutex::new(None),
             gaps: Mutex::new(None),
             computing: tokio::sync::Mutex::new(()),
+            refresh_waiting: AtomicBool::new(false),
         }
+    }
+
+    /// Whether the caller should schedule a background recomputation: `false` when one is
+    /// already waiting to start (it will see the latest snapshot).
+    pub fn claim_refresh(&self) -> bool {
+        !self.refresh_waiting.swap(true, AtomicOrdering::AcqRel)
+    }
+
+    /// The scheduled recomputation starts: a change from now on schedules another.
+    pub fn refresh_started(&self) {
+        self.refresh_waiting.store(false, AtomicOrdering::Release);
     }
 
     /// The coverage of `snapshot`: the cached one if it was computed for this very snapshot,
@@ -68,6 +83,11 @@ impl CoverageCache {
             .expect("coverage computation does not panic");
         *lock(&self.latest) = Some(Arc::clone(&computed));
         computed
+    }
+
+    /// Whether the coverage of `snapshot` is computed already (a request for it will not wait).
+    pub fn is_ready_for(&self, snapshot: &Snapshot) -> bool {
+        self.cached(snapshot).is_some()
     }
 
     fn cached(&self, snapshot: &Snapshot) -> Option<Arc<Coverage>> {

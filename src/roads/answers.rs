@@ -3,13 +3,15 @@
 //!
 //! Made for one index snapshot and one network, off the request path (after each staff change and
 //! each import of roads), and swapped in with that snapshot, so a query always sees points and
-//! labels that agree.
+//! labels that agree. After a staff change the labels are patched where the change reaches
+//! ([`RoadAnswers::for_index`]), not computed again for the whole network.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use super::labels::{LABELS_PER_NODE, Labels, Source};
 use super::network::{RoadNetwork, exits, seeds};
+use super::point_changes::PointChanges;
 use super::route::{Next, Search, Seed};
 use super::snap::Snap;
 use crate::domain::LonLat;
@@ -39,15 +41,16 @@ pub struct Leg {
 pub struct RoadAnswers {
     pub network: Arc<RoadNetwork>,
     pub index: Arc<PointIndex>,
-    modes: [ModePoints; 3],
+    modes: [Arc<ModePoints>; 3],
 }
 
 /// One mode's view of the points.
 struct ModePoints {
     /// Per slot: where the point meets this mode's roads; `None` if no road is near enough.
     snaps: Vec<Option<Snap>>,
-    /// Per node: the points reached from it (segment part and walk included).
-    arrivals: HashMap<u32, Vec<Leg>>,
+    /// Per node: the points reached from it, as the labels' sources (segment part and walk
+    /// included in the seed).
+    arrivals: HashMap<u32, Vec<Source>>,
     /// Per segment (lower node first): the points snapped onto it.
     on_segment: HashMap<(u32, u32), Vec<u32>>,
     labels: Labels,
@@ -64,9 +67,26 @@ impl std::fmt::Debug for RoadAnswers {
 impl RoadAnswers {
     /// Snaps every point of `index` onto every mode's roads and labels the nodes.
     pub fn build(network: Arc<RoadNetwork>, index: Arc<PointIndex>) -> Self {
-        let modes =
-            [Mode::Walk, Mode::Bike, Mode::Drive].map(|mode| ModePoints::build(&network, &index, mode));
+        let modes = [Mode::Walk, Mode::Bike, Mode::Drive]
+            .map(|mode| Arc::new(ModePoints::build(&network, &index, mode)));
         Self { network, index, modes }
+    }
+
+    /// The same network's view of `index`, a later snapshot of the points. When few points came,
+    /// went or moved, the labels are patched where they reach (see `roads::labels`); an edit
+    /// that moves no point shares this view's labels; many changes at once (a bulk import) label
+    /// the network again.
+    pub fn for_index(&self, index: Arc<PointIndex>) -> Self {
+        let changes = PointChanges::between(&self.index, &index);
+        let modes = if changes.is_none() {
+            self.modes.clone()
+        } else if worth_patching(changes.count(), index.len()) {
+            [Mode::Walk, Mode::Bike, Mode::Drive]
+                .map(|mode| Arc::new(self.mode(mode).patched(&self.network, &index, mode, &changes)))
+        } else {
+            return Self::build(Arc::clone(&self.network), index);
+        };
+        Self { network: Arc::clone(&self.network), index, modes }
     }
 
     fn mode(&self, mode: Mode) -> &ModePoints {
@@ -143,30 +163,40 @@ impl ModePoints {
     fn build(network: &RoadNetwork, index: &PointIndex, mode: Mode) -> Self {
         let snaps: Vec<Option<Snap>> =
             index.points().iter().map(|point| network.snap(mode, point.record.location)).collect();
-        let mut arrivals: HashMap<u32, Vec<Leg>> = HashMap::new();
-        let mut on_segment: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
-        let mut sources = Vec::new();
-        for (slot, snap) in snaps.iter().enumerate() {
-            let Some(snap) = snap else { continue };
-            let slot = slot as u32;
-            let walk_s = network.walk_seconds(snap.snap_distance_m);
-            for exit in exits(snap) {
-                let seed = Seed {
-                    node: exit.node,
-                    seconds: exit.seconds + walk_s,
-                    metres: exit.metres + snap.snap_distance_m,
-                };
-                sources.push(Source { slot, seed });
-                arrivals.entry(exit.node).or_default().push(Leg {
-                    slot,
-                    seconds: seed.seconds,
-                    metres: seed.metres,
-                });
-            }
-            on_segment.entry(segment_key(snap)).or_default().push(slot);
+        let placed = Placed::of(network, &snaps);
+        let sources = placed.sources(|_| true);
+        let labels = Labels::compute(&network.mode(mode).graph, network.reverse_edges(mode), &sources);
+        placed.with_labels(snaps, labels)
+    }
+
+    /// This view after `changes` (to `index`): the points that left are taken out of the labels,
+    /// the slots renumbered, and the points that arrived brought in.
+    fn patched(&self, network: &RoadNetwork, index: &PointIndex, mode: Mode, changes: &PointChanges) -> Self {
+        let snaps: Vec<Option<Snap>> = index
+            .points()
+            .iter()
+            .enumerate()
+            .map(|(slot, point)| match changes.stayed(slot as u32) {
+                Some(old) => self.snaps[old as usize],
+                None => network.snap(mode, point.record.location),
+            })
+            .collect();
+        let placed = Placed::of(network, &snaps);
+        let (graph, reverse) = (&network.mode(mode).graph, network.reverse_edges(mode));
+        let mut labels = self.labels.clone();
+        labels.remove(
+            graph,
+            reverse,
+            |slot| changes.left[slot as usize],
+            |node| self.arrivals.get(&node).into_iter().flatten(),
+        );
+        labels.renumber(|slot| changes.new_slot[slot as usize].expect("points that went left the labels"));
+        let mut did_arrive = vec![false; snaps.len()];
+        for &slot in &changes.arrived {
+            did_arrive[slot as usize] = true;
         }
-        let labels = Labels::compute(&network.mode(mode).graph, &sources);
-        Self { snaps, arrivals, on_segment, labels, searches: Mutex::default() }
+        labels.add(reverse, &placed.sources(|slot| did_arrive[slot as usize]));
+        placed.with_labels(snaps, labels)
     }
 
     /// The quickest points through the ends of the origin's segment, from their labels.
@@ -206,8 +236,8 @@ impl ModePoints {
             for arrival in self.arrivals.get(&node).into_iter().flatten() {
                 let leg = Leg {
                     slot: arrival.slot,
-                    seconds: seconds + arrival.seconds,
-                    metres: metres + arrival.metres,
+                    seconds: seconds + arrival.seed.seconds,
+                    metres: metres + arrival.seed.metres,
                 };
                 let entry = best.entry(leg.slot).or_insert(leg);
                 if leg.seconds < entry.seconds {
@@ -237,6 +267,51 @@ impl ModePoints {
                 });
             }
         }
+    }
+}
+
+/// Whether patching the labels for `changed` points (see [`PointChanges::count`]) is worth it
+/// against labelling anew: a point's labels reach about `LABELS_PER_NODE` times its share of the
+/// network, so past a tenth of the points a patch touches most of it anyway.
+fn worth_patching(changed: usize, points: usize) -> bool {
+    changed <= 2 || changed * 2 * LABELS_PER_NODE <= points
+}
+
+/// Where the points meet one mode's roads, by node and by segment.
+struct Placed {
+    arrivals: HashMap<u32, Vec<Source>>,
+    on_segment: HashMap<(u32, u32), Vec<u32>>,
+}
+
+impl Placed {
+    fn of(network: &RoadNetwork, snaps: &[Option<Snap>]) -> Self {
+        let mut placed = Self { arrivals: HashMap::new(), on_segment: HashMap::new() };
+        for (slot, snap) in snaps.iter().enumerate() {
+            let Some(snap) = snap else { continue };
+            let slot = slot as u32;
+            let walk_s = network.walk_seconds(snap.snap_distance_m);
+            for exit in exits(snap) {
+                let seed = Seed {
+                    node: exit.node,
+                    seconds: exit.seconds + walk_s,
+                    metres: exit.metres + snap.snap_distance_m,
+                };
+                placed.arrivals.entry(exit.node).or_default().push(Source { slot, seed });
+            }
+            placed.on_segment.entry(segment_key(snap)).or_default().push(slot);
+        }
+        placed
+    }
+
+    /// The sources of the points whose slot `wanted` says (one per end of its segment that
+    /// leads to the point).
+    fn sources(&self, wanted: impl Fn(u32) -> bool) -> Vec<Source> {
+        self.arrivals.values().flatten().filter(|source| wanted(source.slot)).copied().collect()
+    }
+
+    fn with_labels(self, snaps: Vec<Option<Snap>>, labels: Labels) -> ModePoints {
+        let Self { arrivals, on_segment, .. } = self;
+        ModePoints { snaps, arrivals, on_segment, labels, searches: Mutex::default() }
     }
 }
 

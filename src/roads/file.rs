@@ -25,6 +25,7 @@ use std::str::FromStr;
 use sqlx::sqlite::SqliteConnectOptions;
 
 use super::graph::{Graph, GraphParts};
+use crate::domain::LonLat;
 
 const MAGIC: &[u8; 8] = b"LMROADS\0";
 /// Bumped whenever the layout changes; an older or newer file is refused with a message to import
@@ -53,6 +54,18 @@ impl Stored {
             Graph::from_parts(parts).ok()
         });
         Some(Self { graphs: [walk?, bike?, drive?], ..self })
+    }
+
+    /// [`Stored::moved_by`] so that the middle of the driving network's extent lands on `onto`.
+    pub fn centred_on(self, onto: LonLat) -> Option<Self> {
+        let drive = &self.graphs[2];
+        let middle = |values: Vec<f64>| {
+            let (low, high) = values.iter().fold((f64::MAX, f64::MIN), |(l, h), &v| (l.min(v), h.max(v)));
+            (low + high) / 2.0
+        };
+        let parts = drive.parts();
+        let (lon, lat) = (onto.lon() - middle(parts.lon), onto.lat() - middle(parts.lat));
+        self.moved_by(lon, lat)
     }
 }
 

@@ -1,4 +1,5 @@
-//! The few quickest points from every road node, from one multi-source search per mode.
+//! The few quickest points from every road node, from one multi-source search per mode, and
+//! kept up to date as points move, come and go.
 //!
 //! A resident's "nearest five" is then a lookup, not a search: the origin is snapped onto a
 //! segment, and the labels of the segment's one or two ends, plus the time to reach each end,
@@ -7,15 +8,24 @@
 //! streets included. Each node keeps up to [`LABELS_PER_NODE`] labels, for distinct points, in
 //! order of time: a "k nearest sources" Dijkstra, which settles each node at most k times.
 //!
-//! Exactness: the quickest route from a snapped origin to a point passes one of the segment's
-//! ends (or stays on the segment, which the caller checks apart). If a point is among the
-//! `limit <= k` quickest from the origin, it is among the k quickest from the end its route
-//! passes, since every point ahead of it there is ahead of it from the origin too.
+//! Exactness rests on one property: if a point is among the k quickest from a node, it is among
+//! the k quickest from every node on the route there, since every point ahead of it from such a
+//! node is ahead of it from the first node too. Hence the nearest `limit <= k` from a snapped
+//! origin are among the labels of its segment's ends (or on the segment, which the caller checks
+//! apart), and a staff edit need not label the whole network again:
+//! - a point that goes (retired, or moved away) is missing only from the nodes that listed it;
+//!   those nodes are labelled again from their other neighbours' labels and the points that
+//!   start among them ([`Labels::remove`]);
+//! - a point that comes (new, or moved here) enters only the nodes where it beats their last
+//!   label, and spreads no further than that ([`Labels::add`]).
+//!
+//! Both cost what the change touches: a few of the district's cells, not the province.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use super::graph::Graph;
+use super::reverse::ReverseEdges;
 use super::route::Seed;
 
 /// Labels kept per node: `/api/v1/nearest`'s default of five answers from the labels; a larger
@@ -51,54 +61,139 @@ pub struct Source {
 }
 
 impl Labels {
-    /// Runs the k-nearest-sources search over `graph` reversed.
-    pub fn compute(graph: &Graph, sources: &[Source]) -> Self {
-        let nodes = graph.node_count();
-        let reverse = ReverseEdges::of(graph);
-        let mut labels = Self {
-            slot: vec![EMPTY; nodes * LABELS_PER_NODE],
-            seconds: vec![0.0; nodes * LABELS_PER_NODE],
-            metres: vec![0.0; nodes * LABELS_PER_NODE],
-        };
-        let mut count = vec![0_u8; nodes];
-        let mut heap: BinaryHeap<Queued> = sources
-            .iter()
-            .map(|source| Queued {
-                seconds: source.seed.seconds,
-                metres: source.seed.metres,
-                node: source.seed.node,
-                slot: source.slot,
-            })
-            .collect();
-        while let Some(Queued { seconds, metres, node, slot }) = heap.pop() {
-            let index = node as usize;
-            let filled = usize::from(count[index]);
-            let base = index * LABELS_PER_NODE;
-            if filled == LABELS_PER_NODE || labels.slot[base..base + filled].contains(&slot) {
-                continue;
+    /// Runs the k-nearest-sources search over `graph` reversed (`reverse`) from `sources`.
+    pub fn compute(graph: &Graph, reverse: &ReverseEdges, sources: &[Source]) -> Self {
+        let slots = graph.node_count() * LABELS_PER_NODE;
+        let mut labels =
+            Self { slot: vec![EMPTY; slots], seconds: vec![0.0; slots], metres: vec![0.0; slots] };
+        labels.add(reverse, sources);
+        labels
+    }
+
+    /// Brings in the points of `sources` (new ones, or ones moved since they were removed):
+    /// each enters the nodes where it beats the last label, and spreads only from those.
+    pub fn add(&mut self, reverse: &ReverseEdges, sources: &[Source]) {
+        let heap = sources.iter().map(Queued::of).collect();
+        self.settle(reverse, heap, |_| true);
+    }
+
+    /// Takes out the points whose slot `gone` says, and labels the nodes that listed them again
+    /// from the rest: from the labels of the nodes they lead to, which did not list a gone point
+    /// and so stay right, and from `sources_at(node)`, the other points that start at a node.
+    pub fn remove<'a, I>(
+        &mut self,
+        graph: &Graph,
+        reverse: &ReverseEdges,
+        gone: impl Fn(u32) -> bool,
+        sources_at: impl Fn(u32) -> I,
+    ) where
+        I: IntoIterator<Item = &'a Source>,
+    {
+        let mut relabel = vec![false; graph.node_count()];
+        let mut region = Vec::new();
+        for (node, listed) in self.slot.chunks_exact_mut(LABELS_PER_NODE).enumerate() {
+            if listed.iter().any(|&slot| slot != EMPTY && gone(slot)) {
+                relabel[node] = true;
+                region.push(node as u32);
+                listed.fill(EMPTY);
             }
-            labels.slot[base + filled] = slot;
-            labels.seconds[base + filled] = seconds as f32;
-            labels.metres[base + filled] = metres as f32;
-            count[index] += 1;
-            for (from, edge_seconds, edge_m) in reverse.leading_into(node) {
-                // Nodes full, or already labelled with this point, would skip the entry when
-                // popped: not pushing it keeps the heap small (on a grid most pushes are such).
-                let from_filled = usize::from(count[from as usize]);
-                let from_base = from as usize * LABELS_PER_NODE;
-                if from_filled < LABELS_PER_NODE
-                    && !labels.slot[from_base..from_base + from_filled].contains(&slot)
-                {
+        }
+        let mut heap = BinaryHeap::new();
+        for &node in &region {
+            for source in sources_at(node) {
+                if !gone(source.slot) {
+                    heap.push(Queued::of(source));
+                }
+            }
+            for edge in graph.edges(node) {
+                if relabel[edge.target as usize] {
+                    continue;
+                }
+                for label in self.at(edge.target) {
                     heap.push(Queued {
-                        seconds: seconds + f64::from(edge_seconds),
-                        metres: metres + f64::from(edge_m),
-                        node: from,
-                        slot,
+                        seconds: label.seconds + f64::from(edge.seconds),
+                        metres: label.metres + f64::from(edge.length_m),
+                        node,
+                        slot: label.slot,
                     });
                 }
             }
         }
-        labels
+        self.settle(reverse, heap, |node| relabel[node as usize]);
+    }
+
+    /// Renumbers the points' slots (after points came or went, the index's slots shift): `map`
+    /// gives each old slot its new one. Slots of removed points must be gone already.
+    pub fn renumber(&mut self, map: impl Fn(u32) -> u32) {
+        for slot in self.slot.iter_mut().filter(|slot| **slot != EMPTY) {
+            *slot = map(*slot);
+        }
+    }
+
+    /// The search itself: entries are taken quickest first, each enters its node if it beats the
+    /// node's last label, and only then spreads to the nodes leading into it that `may_label`.
+    fn settle(
+        &mut self,
+        reverse: &ReverseEdges,
+        mut heap: BinaryHeap<Queued>,
+        may_label: impl Fn(u32) -> bool,
+    ) {
+        while let Some(entry) = heap.pop() {
+            if !self.insert(entry) {
+                continue;
+            }
+            for (from, edge_seconds, edge_m) in reverse.leading_into(entry.node) {
+                let next = Queued {
+                    seconds: entry.seconds + f64::from(edge_seconds),
+                    metres: entry.metres + f64::from(edge_m),
+                    node: from,
+                    slot: entry.slot,
+                };
+                // An entry the node would refuse when taken is not pushed: it keeps the heap
+                // small (on a grid most pushes would be such).
+                if may_label(from) && self.would_take(&next) {
+                    heap.push(next);
+                }
+            }
+        }
+    }
+
+    /// Where `entry` would go among its node's labels: `None` if the node lists its point
+    /// already, or is full of quicker ones.
+    fn place_for(&self, entry: &Queued) -> Option<usize> {
+        let base = entry.node as usize * LABELS_PER_NODE;
+        let listed = &self.slot[base..base + LABELS_PER_NODE];
+        if listed.contains(&entry.slot) {
+            return None;
+        }
+        let filled = listed.iter().position(|&slot| slot == EMPTY).unwrap_or(LABELS_PER_NODE);
+        let at =
+            self.seconds[base..base + filled].iter().position(|&seconds| f64::from(seconds) > entry.seconds);
+        match at {
+            Some(at) => Some(at),
+            None if filled < LABELS_PER_NODE => Some(filled),
+            None => None,
+        }
+    }
+
+    fn would_take(&self, entry: &Queued) -> bool {
+        self.place_for(entry).is_some()
+    }
+
+    /// Puts `entry` in its place, the last label dropping out of a full node.
+    fn insert(&mut self, entry: Queued) -> bool {
+        let Some(at) = self.place_for(&entry) else {
+            return false;
+        };
+        let base = entry.node as usize * LABELS_PER_NODE;
+        let node = base..base + LABELS_PER_NODE;
+        self.slot[node.clone()][at..].rotate_right(1);
+        self.seconds[node.clone()][at..].rotate_right(1);
+        self.metres[node][at..].rotate_right(1);
+        self.slot[base + at] = entry.slot;
+        self.seconds[base + at] = entry.seconds as f32;
+        self.metres[base + at] = entry.metres as f32;
+        true
     }
 
     /// `node`'s labels, quickest first.
@@ -122,50 +217,6 @@ impl Labels {
     }
 }
 
-/// The graph's edges grouped by their target: who leads into each node. A search over it runs
-/// against the edges' direction: it finds the time *from* each node to where it started.
-#[derive(Debug, Clone)]
-pub(crate) struct ReverseEdges {
-    offsets: Vec<u32>,
-    sources: Vec<u32>,
-    seconds: Vec<f32>,
-    length_m: Vec<f32>,
-}
-
-impl ReverseEdges {
-    pub(crate) fn of(graph: &Graph) -> Self {
-        let nodes = graph.node_count();
-        let mut offsets = vec![0_u32; nodes + 1];
-        for node in 0..nodes as u32 {
-            for edge in graph.edges(node) {
-                offsets[edge.target as usize + 1] += 1;
-            }
-        }
-        for at in 0..nodes {
-            offsets[at + 1] += offsets[at];
-        }
-        let edges = graph.edge_count();
-        let mut next = offsets.clone();
-        let (mut sources, mut seconds, mut length_m) = (vec![0; edges], vec![0.0; edges], vec![0.0; edges]);
-        for node in 0..nodes as u32 {
-            for edge in graph.edges(node) {
-                let at = next[edge.target as usize] as usize;
-                next[edge.target as usize] += 1;
-                sources[at] = node;
-                seconds[at] = edge.seconds;
-                length_m[at] = edge.length_m;
-            }
-        }
-        Self { offsets, sources, seconds, length_m }
-    }
-
-    /// `(from, seconds, metres)` of each edge into `node`.
-    pub(crate) fn leading_into(&self, node: u32) -> impl Iterator<Item = (u32, f32, f32)> + '_ {
-        let range = self.offsets[node as usize] as usize..self.offsets[node as usize + 1] as usize;
-        range.map(|at| (self.sources[at], self.seconds[at], self.length_m[at]))
-    }
-}
-
 /// A heap entry, quickest first.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Queued {
@@ -173,6 +224,13 @@ struct Queued {
     metres: f64,
     node: u32,
     slot: u32,
+}
+
+impl Queued {
+    fn of(source: &Source) -> Self {
+        let Source { slot, seed } = *source;
+        Self { seconds: seed.seconds, metres: seed.metres, node: seed.node, slot }
+    }
 }
 
 impl Eq for Queued {}
@@ -238,42 +296,81 @@ mod tests {
         .unwrap()
     }
 
-    #[test]
-    fn labels_match_a_forward_search_from_every_node() {
-        let graph = grid();
-        let point_nodes = [0_u32, 7, 14, 17, 22, 29, 35];
-        let sources: Vec<Source> = point_nodes
-            .iter()
-            .enumerate()
-            .map(|(slot, &node)| Source { slot: slot as u32, seed: Seed { node, seconds: 0.5, metres: 3.0 } })
-            .collect();
-        let labels = Labels::compute(&graph, &sources);
-        let mut search = Search::new(&graph);
+    /// Checks every node's labels against a forward search from it over the points `(slot,
+    /// node)`, each seeded 0.5 s from its node: the k quickest times, each for the right point.
+    fn assert_labels_exact(graph: &Graph, labels: &Labels, points: &[(u32, u32)]) {
+        let mut search = Search::new(graph);
         for origin in 0..graph.node_count() as u32 {
             search.run(
-                &graph,
+                graph,
                 &[Seed { node: origin, seconds: 0.0, metres: 0.0 }],
                 f64::INFINITY,
                 |_, _, _| Next::Continue,
             );
             let mut expected: Vec<f64> =
-                point_nodes.iter().filter_map(|&node| search.seconds_to(node)).map(|s| s + 0.5).collect();
+                points.iter().filter_map(|&(_, node)| search.seconds_to(node)).map(|s| s + 0.5).collect();
             expected.sort_by(f64::total_cmp);
             expected.truncate(LABELS_PER_NODE);
             let got: Vec<f64> = labels.at(origin).map(|label| label.seconds).collect();
             assert_eq!(got, expected, "from node {origin}");
             for label in labels.at(origin) {
-                let node = point_nodes[label.slot as usize];
-                assert_eq!(search.seconds_to(node).map(|s| s + 0.5), Some(label.seconds));
+                let (_, node) = points.iter().find(|&&(slot, _)| slot == label.slot).expect("a known slot");
+                assert_eq!(search.seconds_to(*node).map(|s| s + 0.5), Some(label.seconds));
             }
         }
+    }
+
+    fn sources(points: &[(u32, u32)]) -> Vec<Source> {
+        points
+            .iter()
+            .map(|&(slot, node)| Source { slot, seed: Seed { node, seconds: 0.5, metres: 3.0 } })
+            .collect()
+    }
+
+    #[test]
+    fn labels_match_a_forward_search_from_every_node() {
+        let graph = grid();
+        let points: Vec<(u32, u32)> =
+            [0_u32, 7, 14, 17, 22, 29, 35].into_iter().zip(0..).map(|(n, s)| (s, n)).collect();
+        let labels = Labels::compute(&graph, &ReverseEdges::of(&graph), &sources(&points));
+        assert_labels_exact(&graph, &labels, &points);
+    }
+
+    #[test]
+    fn points_removed_moved_and_added_leave_labels_as_a_fresh_search_would() {
+        let graph = grid();
+        let reverse = ReverseEdges::of(&graph);
+        let before: Vec<(u32, u32)> =
+            [0_u32, 7, 14, 17, 22, 29, 35].into_iter().zip(0..).map(|(n, s)| (s, n)).collect();
+        let mut labels = Labels::compute(&graph, &reverse, &sources(&before));
+        // Slot 4 (node 22) is retired, slot 1 moves from node 7 to node 30.
+        let gone = |slot: u32| slot == 4 || slot == 1;
+        let staying = sources(&before);
+        labels.remove(&graph, &reverse, gone, |node| {
+            staying.iter().filter(move |source| source.seed.node == node)
+        });
+        // The index closes the gap: slots 5 and 6 become 4 and 5; a new point takes slot 6.
+        labels.renumber(|slot| if slot > 4 { slot - 1 } else { slot });
+        let after = [(0, 0), (1, 30), (2, 14), (3, 17), (4, 29), (5, 35), (6, 3)];
+        labels.add(&reverse, &sources(&[(1, 30), (6, 3)]));
+        assert_labels_exact(&graph, &labels, &after);
+    }
+
+    #[test]
+    fn removing_every_point_empties_the_labels() {
+        let graph = grid();
+        let reverse = ReverseEdges::of(&graph);
+        let points = [(0, 5), (1, 33)];
+        let mut labels = Labels::compute(&graph, &reverse, &sources(&points));
+        labels.remove(&graph, &reverse, |_| true, |_| std::iter::empty::<&Source>());
+        assert!((0..36).all(|node| labels.at(node).next().is_none()));
     }
 
     #[test]
     fn a_node_that_reaches_few_points_is_not_full() {
         let graph = grid();
         let sources = [Source { slot: 0, seed: Seed { node: 35, seconds: 0.0, metres: 0.0 } }];
-        let labels = Labels::compute(&graph, &sources);
+        let labels = Labels::compute(&graph, &ReverseEdges::of(&graph), &sources);
         assert_eq!(labels.at(0).count(), 1);
         assert!(!labels.is_full(0));
     }

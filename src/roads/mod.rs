@@ -21,6 +21,10 @@ pub mod labels;
 pub mod network;
 /// Reading the routable ways of an OpenStreetMap PBF extract.
 pub mod pbf;
+/// What changed between two snapshots of the points, slot by slot.
+pub mod point_changes;
+/// Each node's incoming edges, for searches towards a place.
+pub mod reverse;
 /// Bounded shortest-path search (Dijkstra).
 pub mod route;
 /// Snapping a place to the nearest road segment (R-tree).

@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use super::file::{self, FileError, Stored};
 use super::graph::Graph;
-use super::labels::ReverseEdges;
 use super::pbf::mode_slot;
+use super::reverse::ReverseEdges;
 use super::route::{Next, Search, Seed};
 use super::snap::{Snap, Snapper};
 use crate::domain::LonLat;
@@ -36,8 +36,8 @@ pub struct RoadNetwork {
     /// Speed of the walk between a place and its road (in every mode: one walks to the car).
     walk_kmh: f64,
     modes: [ModeNetwork; 3],
-    /// Per mode, the edges grouped by target, made on first use (an isochrone searches towards
-    /// a point): 16 bytes an edge, so nothing is spent on modes no one asks about.
+    /// Per mode, the edges grouped by target, made on first use (labels and isochrones search
+    /// towards points) and kept, since every staff edit patches the labels: 16 bytes an edge.
     reverse: [OnceLock<ReverseEdges>; 3],
 }
 

@@ -71,6 +71,14 @@ async fn the_staff_page_refreshes_after_an_edit() {
     ];
     let moved = app.post_as(Some(&session), "/admin/points/331003001001", &fields).await;
     assert_eq!(moved.status, StatusCode::SEE_OTHER);
+    // Recomputed in the background once the points settle, before anyone asks.
+    let changed = app.state.snapshot();
+    let mut waited_ms = 0;
+    while !app.state.coverage.is_ready_for(&changed) {
+        assert!(waited_ms < 30_000, "the coverage is recomputed in the background after a change");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        waited_ms += 100;
+    }
     let (_, after) = app.get_json("/api/v1/coverage?mode=walk").await;
     let area = |v: &serde_json::Value| v["district"][0]["standard_area_km2"].as_f64().unwrap();
     assert!(area(&after) > area(&before) + 3.0, "{} -> {}", area(&before), area(&after));

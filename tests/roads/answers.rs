@@ -8,7 +8,7 @@ use legalmap::domain::{AreaType, LocationQuality, LonLat, PointCode, PointKind, 
 use legalmap::locator::index::PointIndex;
 use legalmap::locator::travel::{Mode, TravelModel};
 use legalmap::locator::{Locator, TravelBasis, Trip};
-use legalmap::roads::answers::{MAX_SEARCH_S, RoadAnswers};
+use legalmap::roads::answers::{Leg, MAX_SEARCH_S, RoadAnswers};
 use legalmap::roads::network::RoadTime;
 
 use crate::routes::main_and_island_places;
@@ -162,4 +162,54 @@ fn the_estimate_answers_without_a_network_or_off_it() {
     // 30 km from Andorra's roads.
     let far = Trip { origin: LonLat::parse(1.9, 42.8).unwrap(), ..trip };
     assert!(with_roads.nearest(far, 5).iter().all(|c| c.travel.basis == TravelBasis::Estimate));
+}
+
+/// After each staff change (a move, a retirement, a new point, two moves at once), the labels
+/// patched where the change reaches answer the nearest five as labels computed afresh would.
+#[test]
+fn labels_patched_after_each_change_answer_as_fresh_ones() {
+    let (index, mut answers) = answers();
+    let mut points: Vec<ServicePoint> = index.points().iter().map(|point| (**point).clone()).collect();
+    let mut random = Lcg(23);
+    for step in 0..8_usize {
+        let pick = |random: &mut Lcg, len: usize| (random.next_f64() * len as f64) as usize % len;
+        match step % 4 {
+            0 => {
+                let at = pick(&mut random, points.len());
+                points[at].record.location = random_place(&mut random);
+            }
+            1 => {
+                let at = pick(&mut random, points.len());
+                points.remove(at);
+            }
+            2 => points.push(point(100 + step, random_place(&mut random))),
+            _ => {
+                for _ in 0..2 {
+                    let at = pick(&mut random, points.len());
+                    points[at].record.location = random_place(&mut random);
+                }
+            }
+        }
+        let next = Arc::new(PointIndex::build(points.clone()));
+        answers = answers.for_index(next.clone());
+        let fresh = RoadAnswers::build(answers.network.clone(), next);
+        for _ in 0..20 {
+            let origin = random_place(&mut random);
+            for mode in Mode::ALL.iter().copied() {
+                let context = format!("step {step}, {mode} from {origin:?}");
+                let (Some(patched), Some(expected)) =
+                    (answers.nearest(mode, origin, 5), fresh.nearest(mode, origin, 5))
+                else {
+                    assert!(fresh.nearest(mode, origin, 5).is_none(), "{context}: both off the network");
+                    continue;
+                };
+                let seconds = |legs: &[Leg]| legs.iter().map(|leg| leg.seconds).collect::<Vec<f64>>();
+                assert_close(&seconds(&patched), &seconds(&expected), &context);
+                for (got, want) in patched.iter().zip(&expected) {
+                    // The same point, unless two are equally quick.
+                    assert!(got.slot == want.slot || (got.seconds - want.seconds).abs() < 0.01, "{context}");
+                }
+            }
+        }
+    }
 }
