@@ -159,21 +159,27 @@ impl Labels {
     }
 
     /// Where `entry` would go among its node's labels: `None` if the node lists its point
-    /// already, or is full of quicker ones.
+    /// already, or is full of quicker ones. (A node never lists a point behind a quicker entry
+    /// for it: entries come quickest first, and a patch clears a point before it comes again.)
     fn place_for(&self, entry: &Queued) -> Option<usize> {
         let base = entry.node as usize * LABELS_PER_NODE;
-        let listed = &self.slot[base..base + LABELS_PER_NODE];
-        if listed.contains(&entry.slot) {
+        let last = base + LABELS_PER_NODE - 1;
+        // Most entries meet a full node of quicker points: one comparison turns them away.
+        if self.slot[last] != EMPTY && f64::from(self.seconds[last]) <= entry.seconds {
             return None;
         }
-        let filled = listed.iter().position(|&slot| slot == EMPTY).unwrap_or(LABELS_PER_NODE);
-        let at =
-            self.seconds[base..base + filled].iter().position(|&seconds| f64::from(seconds) > entry.seconds);
-        match at {
-            Some(at) => Some(at),
-            None if filled < LABELS_PER_NODE => Some(filled),
-            None => None,
+        let mut place = None;
+        for at in 0..LABELS_PER_NODE {
+            match self.slot[base + at] {
+                EMPTY => return Some(place.unwrap_or(at)),
+                slot if slot == entry.slot => return None,
+                _ if place.is_none() && f64::from(self.seconds[base + at]) > entry.seconds => {
+                    place = Some(at)
+                }
+                _ => {}
+            }
         }
+        place
     }
 
     fn would_take(&self, entry: &Queued) -> bool {
