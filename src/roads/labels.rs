@@ -164,8 +164,11 @@ impl Labels {
     fn place_for(&self, entry: &Queued) -> Option<usize> {
         let base = entry.node as usize * LABELS_PER_NODE;
         let last = base + LABELS_PER_NODE - 1;
+        // Compared as stored: an entry that rounds to a label's time ties with it and goes
+        // behind it. (In f64, a tie stored rounded up would let the entry in, and spread.)
+        let seconds = entry.seconds as f32;
         // Most entries meet a full node of quicker points: one comparison turns them away.
-        if self.slot[last] != EMPTY && f64::from(self.seconds[last]) <= entry.seconds {
+        if self.slot[last] != EMPTY && self.seconds[last] <= seconds {
             return None;
         }
         let mut place = None;
@@ -173,9 +176,7 @@ impl Labels {
             match self.slot[base + at] {
                 EMPTY => return Some(place.unwrap_or(at)),
                 slot if slot == entry.slot => return None,
-                _ if place.is_none() && f64::from(self.seconds[base + at]) > entry.seconds => {
-                    place = Some(at)
-                }
+                _ if place.is_none() && self.seconds[base + at] > seconds => place = Some(at),
                 _ => {}
             }
         }
