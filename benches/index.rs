@@ -13,6 +13,8 @@
 //! size, rstar's raw queries and bulk load at each maximum node size (groups `nodes-<size>`; 6 is
 //! rstar's default), timed in CPU time so that a busy machine skews them less.
 
+mod support;
+
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -24,6 +26,7 @@ use legalmap::locator::index::{Entry, PointIndex, nearest_slots, rstar_node_byte
 use rstar::primitives::GeomWithData;
 use rstar::{DefaultParams, PointDistance, RStarInsertionStrategy, RTree, RTreeParams};
 use serde_json::json;
+use support::percentiles;
 
 const ORIGINS: usize = 100_000;
 const SEED: u64 = 1;
@@ -108,24 +111,6 @@ fn brute_force_k5(points: &[Arc<ServicePoint>], origin: LonLat) -> f64 {
     best[4]
 }
 
-/// Median and p99 of single queries, microseconds.
-fn percentiles(origins: &[LonLat], mut query: impl FnMut(LonLat)) -> (f64, f64) {
-    for &origin in origins.iter().take(10_000) {
-        query(origin); // warm up
-    }
-    let mut ns: Vec<u64> = origins
-        .iter()
-        .map(|&origin| {
-            let start = Instant::now();
-            query(origin);
-            start.elapsed().as_nanos() as u64
-        })
-        .collect();
-    ns.sort_unstable();
-    let at = |q: f64| ns[((ns.len() as f64 * q) as usize).min(ns.len() - 1)] as f64 / 1000.0;
-    (at(0.5), at(0.99))
-}
-
 /// Origins in a fixed cycle, the same sequence for every engine.
 fn cycle(origins: &[LonLat]) -> impl FnMut() -> LonLat + '_ {
     let mut next = 0usize;
@@ -181,22 +166,22 @@ fn index(c: &mut Criterion) {
         });
         group.finish();
 
-        let (k1_p50, k1_p99) = percentiles(&origins, |o| {
+        let (k1_p50, k1_p99) = percentiles(&origins, 10_000, |o| {
             black_box(index.nearest(o, 1));
         });
-        let (k5_p50, k5_p99) = percentiles(&origins, |o| {
+        let (k5_p50, k5_p99) = percentiles(&origins, 10_000, |o| {
             black_box(index.nearest(o, 5));
         });
-        let (within_p50, within_p99) = percentiles(&origins, |o| {
+        let (within_p50, within_p99) = percentiles(&origins, 10_000, |o| {
             black_box(index.within(o, RADIUS_M));
         });
-        let default_k1 = percentiles(&origins, |o| {
+        let default_k1 = percentiles(&origins, 10_000, |o| {
             black_box(default_nearest(&default, &points, o, 1));
         });
-        let default_k5 = percentiles(&origins, |o| {
+        let default_k5 = percentiles(&origins, 10_000, |o| {
             black_box(default_nearest(&default, &points, o, 5));
         });
-        let default_within = percentiles(&origins, |o| {
+        let default_within = percentiles(&origins, 10_000, |o| {
             black_box(default_within(&default, &points, o));
         });
         let started = Instant::now();

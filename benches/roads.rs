@@ -10,22 +10,26 @@
 //!
 //! `cargo bench --bench roads`; `LEGALMAP_BENCH_GRID_SIDE=300` for a smaller grid.
 
+mod support;
+
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
 use legalmap::coverage::{Coverage, DEFAULT_CELL_M, Grid};
-use legalmap::domain::{AreaType, LocationQuality, LonLat, PointCode, PointKind, PointRecord, ServicePoint};
+use legalmap::domain::{LocationQuality, LonLat, PointCode, ServicePoint};
 use legalmap::locator::index::PointIndex;
 use legalmap::locator::travel::{CIRCLE_MINUTES, Mode, TravelModel};
 use legalmap::locator::{Locator, Snapshot, Trip};
+use legalmap::points::synth::record;
 use legalmap::roads::answers::RoadAnswers;
 use legalmap::roads::file::{self, Stored};
 use legalmap::roads::import::import;
 use legalmap::roads::network::RoadNetwork;
 use legalmap::web::map::{MapSettings, TileSource};
 use serde_json::{Value, json};
+use support::percentiles;
 
 const QUERIES: usize = 20_000;
 const LIECHTENSTEIN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/liechtenstein.osm.pbf");
@@ -45,23 +49,8 @@ impl Lcg {
 }
 
 fn point(serial: usize, at: LonLat) -> ServicePoint {
-    ServicePoint::unsaved(PointRecord {
-        code: PointCode::parse(&format!("{:012}", serial)).unwrap(),
-        name: format!("合成 {serial}"),
-        town_code: "000000000".into(),
-        town: "合成".into(),
-        kind: PointKind::Village,
-        address: None,
-        phone: None,
-        hours: None,
-        opening_hours: None,
-        location: at,
-        location_quality: LocationQuality::TownCentre,
-        accuracy_m: None,
-        location_fixed_at: None,
-        source: "synthetic: benches/roads.rs".into(),
-        area_type: AreaType::Rural,
-    })
+    let code = PointCode::parse(&format!("{:012}", serial)).unwrap();
+    ServicePoint::unsaved(record(code, at, LocationQuality::TownCentre, "synthetic: benches/roads.rs"))
 }
 
 /// `count` places at random driving-network nodes, each moved up to 150 m off its road (a
@@ -76,24 +65,6 @@ fn places_near_roads(network: &RoadNetwork, count: usize, random: &mut Lcg) -> V
             LonLat::parse(lon, lat).unwrap()
         })
         .collect()
-}
-
-/// Median and p99 of single calls, microseconds.
-fn percentiles(origins: &[LonLat], mut query: impl FnMut(LonLat)) -> (f64, f64) {
-    for &origin in origins.iter().take(origins.len() / 10) {
-        query(origin);
-    }
-    let mut ns: Vec<u64> = origins
-        .iter()
-        .map(|&origin| {
-            let start = Instant::now();
-            query(origin);
-            start.elapsed().as_nanos() as u64
-        })
-        .collect();
-    ns.sort_unstable();
-    let at = |q: f64| ns[((ns.len() as f64 * q) as usize).min(ns.len() - 1)] as f64 / 1000.0;
-    (at(0.5), at(0.99))
 }
 
 fn huangyan() -> LonLat {
@@ -134,14 +105,14 @@ fn measure(name: &str, network: RoadNetwork, area_km2: f64, build: Value) -> Val
         let trip = |origin| Trip { origin, mode, minutes: CIRCLE_MINUTES };
         let by_road = Locator { index: &index, model: &model, roads: Some(&answers) };
         let estimate = Locator::estimate(&index, &model);
-        let (road_p50, road_p99) = percentiles(&origins, |o| {
+        let (road_p50, road_p99) = percentiles(&origins, origins.len() / 10, |o| {
             black_box(by_road.nearest(trip(o), 5));
         });
-        let (estimate_p50, estimate_p99) = percentiles(&origins, |o| {
+        let (estimate_p50, estimate_p99) = percentiles(&origins, origins.len() / 10, |o| {
             black_box(estimate.nearest(trip(o), 5));
         });
         // A 15-minute drive on the grid settles hundreds of thousands of nodes: fewer queries.
-        let (within_p50, within_p99) = percentiles(&origins[..QUERIES / 40], |o| {
+        let (within_p50, within_p99) = percentiles(&origins[..QUERIES / 40], QUERIES / 400, |o| {
             black_box(by_road.reachable(trip(o)));
         });
         println!(

@@ -7,9 +7,10 @@ use geo::{GeodesicArea, LineString, Polygon};
 use legalmap::coverage::places::{Place, place_summary};
 use legalmap::coverage::sites::Demand;
 use legalmap::coverage::{Coverage, Grid};
-use legalmap::domain::{AreaType, LocationQuality, LonLat, PointCode, PointKind, PointRecord, ServicePoint};
+use legalmap::domain::{LocationQuality, LonLat, PointCode, ServicePoint};
 use legalmap::locator::index::PointIndex;
 use legalmap::locator::travel::{Mode, TravelModel};
+use legalmap::points::synth::record;
 
 const M_PER_DEG: f64 = 6_371_008.8 * PI / 180.0;
 const LAT0: f64 = 28.6;
@@ -29,29 +30,9 @@ fn rectangle(width_km: f64, height_km: f64) -> Polygon<f64> {
 }
 
 fn point(serial: usize, town: &str, location: LonLat, quality: LocationQuality) -> ServicePoint {
-    ServicePoint {
-        record: PointRecord {
-            code: PointCode::parse(&format!("{town}{serial:03}")).unwrap(),
-            name: format!("point {serial}"),
-            town_code: town.into(),
-            town: format!("town {town}"),
-            kind: PointKind::Village,
-            address: None,
-            phone: None,
-            hours: None,
-            opening_hours: None,
-            location,
-            location_quality: quality,
-            accuracy_m: None,
-            location_fixed_at: None,
-            source: "tests/coverage.rs".into(),
-            area_type: AreaType::Rural,
-        },
-        version: 1,
-        updated_at: "2026-01-01T00:00:00Z".into(),
-        active: true,
-        verified: None,
-    }
+    let code = PointCode::parse(&format!("{town}{serial:03}")).unwrap();
+    let record = record(code, location, quality, "tests/coverage.rs");
+    ServicePoint { updated_at: "2026-01-01T00:00:00Z".into(), ..ServicePoint::unsaved(record) }
 }
 
 fn coverage(district: &Polygon<f64>, points: Vec<ServicePoint>, cell_m: f64) -> Coverage {

@@ -232,23 +232,8 @@ impl ServicePoint {
     /// nothing else filled in: for unit tests of what depends on codes and places only.
     #[cfg(test)]
     pub(crate) fn for_tests(code: &str, location: LonLat, quality: LocationQuality) -> Self {
-        Self::unsaved(PointRecord {
-            code: PointCode::parse(code).expect("a test point's code is valid"),
-            name: format!("point {code}"),
-            town_code: code[..9].into(),
-            town: String::new(),
-            kind: PointKind::Village,
-            address: None,
-            phone: None,
-            hours: None,
-            opening_hours: None,
-            location,
-            location_quality: quality,
-            accuracy_m: None,
-            location_fixed_at: None,
-            source: String::new(),
-            area_type: AreaType::Rural,
-        })
+        let code = PointCode::parse(code).expect("a test point's code is valid");
+        Self::unsaved(crate::points::synth::record(code, location, quality, "unit test"))
     }
 }
 

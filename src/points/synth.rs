@@ -127,6 +127,35 @@ struct Town {
     points: usize,
 }
 
+/// A village point with only a code (its first nine digits are the town's), a place, a location
+/// quality and a source: for synthetic sets, and for the tests and benchmarks that need points
+/// where they put them. Named after its code (合成点…), its town 合成 and the town code.
+pub fn record(
+    code: PointCode,
+    location: LonLat,
+    location_quality: LocationQuality,
+    source: &str,
+) -> PointRecord {
+    let town_code = code.as_str()[..9].to_owned();
+    PointRecord {
+        name: format!("合成点{}", code.as_str()),
+        town: format!("合成{town_code}"),
+        town_code,
+        code,
+        kind: PointKind::Village,
+        address: None,
+        phone: None,
+        hours: None,
+        opening_hours: None,
+        location,
+        location_quality,
+        accuracy_m: None,
+        location_fixed_at: None,
+        source: source.to_owned(),
+        area_type: AreaType::Rural,
+    }
+}
+
 /// `count` synthetic points (1..=[`MAX_COUNT`]), the same for the same `seed`.
 pub fn points(count: usize, seed: u64) -> Result<Vec<PointRecord>, String> {
     if count == 0 || count > MAX_COUNT {
@@ -144,23 +173,9 @@ pub fn points(count: usize, seed: u64) -> Result<Vec<PointRecord>, String> {
             let location = scatter(&mut rng, town.centre, spread, spread);
             let code =
                 PointCode::parse(&format!("{town_code}{number:03}")).expect("12 digits by construction");
-            records.push(PointRecord {
-                code,
-                name: format!("合成点{town_code}{number:03}"),
-                town_code: town_code.clone(),
-                town: town_name.clone(),
-                kind: PointKind::Village,
-                address: None,
-                phone: None,
-                hours: None,
-                opening_hours: None,
-                location,
-                location_quality: LocationQuality::TownCentre,
-                accuracy_m: None,
-                location_fixed_at: None,
-                source: source.clone(),
-                area_type: AreaType::Rural,
-            });
+            let mut record = record(code, location, LocationQuality::TownCentre, &source);
+            record.town = town_name.clone();
+            records.push(record);
         }
     }
     // In code order, as the store returns them.

@@ -69,7 +69,7 @@ impl PointChanges {
         self.count() == 0 && self.old_slot.len() == self.new_slot.len()
     }
 
-    /// Whether the point in new `slot` is where it was.
+    /// The old slot of the point in new `slot`, if the point is where it was (not new, not moved).
     pub fn stayed(&self, slot: u32) -> Option<u32> {
         self.old_slot[slot as usize].filter(|&old| !self.left[old as usize])
     }

@@ -93,18 +93,7 @@ async fn the_gaps_come_gzipped_once_with_an_etag_that_changes_with_the_points() 
 
     // A staff edit moves a city point into the uncovered western mountains: the gaps change.
     let session = app.staff("chen", Role::Editor).await;
-    let fields = [
-        ("version", "1"),
-        ("name", "百花社区居委会"),
-        ("kind", "community"),
-        ("area_type", "urban"),
-        ("lat", "28.55"),
-        ("lon", "120.90"),
-        ("crs", "wgs84"),
-        ("confirm_move", "1"),
-        ("action", "save"),
-    ];
-    let moved = app.post_as(Some(&session), "/admin/points/331003001001", &fields).await;
+    let moved = app.move_baihua_to_the_mountains(&session).await;
     assert_eq!(moved.status, StatusCode::SEE_OTHER);
     let (status, headers, _) = get_gaps(&app, &[("accept-encoding", "gzip"), ("if-none-match", &etag)]).await;
     assert_eq!(status, StatusCode::OK);

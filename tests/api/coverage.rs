@@ -58,18 +58,7 @@ async fn the_staff_page_refreshes_after_an_edit() {
 
     let (_, before) = app.get_json("/api/v1/coverage?mode=walk").await;
     // Move a city point out into the uncovered western mountains: coverage must grow at once.
-    let fields = [
-        ("version", "1"),
-        ("name", "百花社区居委会"),
-        ("kind", "community"),
-        ("area_type", "urban"),
-        ("lat", "28.55"),
-        ("lon", "120.90"),
-        ("crs", "wgs84"),
-        ("confirm_move", "1"),
-        ("action", "save"),
-    ];
-    let moved = app.post_as(Some(&session), "/admin/points/331003001001", &fields).await;
+    let moved = app.move_baihua_to_the_mountains(&session).await;
     assert_eq!(moved.status, StatusCode::SEE_OTHER);
     // Recomputed in the background once the points settle, before anyone asks.
     let changed = app.state.snapshot();

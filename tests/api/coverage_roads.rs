@@ -141,18 +141,7 @@ async fn a_staff_edit_or_a_new_network_recomputes_the_coverage() {
 
     // Move a city point on the roads out into the western mountains, far from them.
     let editor = app.staff("wang", Role::Editor).await;
-    let fields = [
-        ("version", "1"),
-        ("name", "百花社区居委会"),
-        ("kind", "community"),
-        ("area_type", "urban"),
-        ("lat", "28.55"),
-        ("lon", "120.90"),
-        ("crs", "wgs84"),
-        ("confirm_move", "1"),
-        ("action", "save"),
-    ];
-    let moved = app.post_as(Some(&editor), "/admin/points/331003001001", &fields).await;
+    let moved = app.move_baihua_to_the_mountains(&editor).await;
     assert_eq!(moved.status, StatusCode::SEE_OTHER);
     let after_edit = app.state.current_coverage().await;
     assert!(!Arc::ptr_eq(&by_road, &after_edit));

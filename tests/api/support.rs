@@ -285,6 +285,23 @@ impl TestApp {
         }
         self.send_from(request.body(Body::from(form_body(&fields))).unwrap(), LOCALHOST).await
     }
+
+    /// Moves the city point 百花社区居委会 (331003001001, still at version 1) out into the
+    /// uncovered western mountains as `session`: the edit that changes the district's coverage.
+    pub async fn move_baihua_to_the_mountains(&self, session: &Session) -> Reply {
+        let fields = [
+            ("version", "1"),
+            ("name", "百花社区居委会"),
+            ("kind", "community"),
+            ("area_type", "urban"),
+            ("lat", "28.55"),
+            ("lon", "120.90"),
+            ("crs", "wgs84"),
+            ("confirm_move", "1"),
+            ("action", "save"),
+        ];
+        self.post_as(Some(session), "/admin/points/331003001001", &fields).await
+    }
 }
 
 /// Parses a code in tests.
