@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use legalmap::domain::staff::Role;
 
-use crate::support::{Reply, Session, TestApp};
+use crate::support::{Reply, Session, TestApp, total_gap_area_km2};
 
 async fn upload_places(app: &TestApp, session: &Session, csv: &str) -> Reply {
     app.upload_as(session, "/admin/coverage/places", &[], csv.as_bytes()).await
@@ -26,12 +26,7 @@ async fn the_api_gives_figures_per_mode_and_gaps_as_geojson() {
     assert_eq!(status, StatusCode::OK);
     let (_, _, body) = app.get_raw("/api/v1/coverage/gaps.geojson?mode=walk").await;
     let gaps: serde_json::Value = serde_json::from_slice(&body).unwrap();
-    let gap_area: f64 = gaps["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["properties"]["area_km2"].as_f64().unwrap())
-        .sum();
+    let gap_area = total_gap_area_km2(&gaps);
     let summary = &walk["district"][0];
     let uncovered = summary["area_km2"].as_f64().unwrap() - summary["standard_area_km2"].as_f64().unwrap();
     assert!((gap_area - uncovered).abs() < 1e-6, "gaps {gap_area} vs uncovered {uncovered}");

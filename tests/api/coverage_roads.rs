@@ -13,7 +13,7 @@ use legalmap::roads::file;
 use legalmap::roads::network::{RoadNetwork, RoadTime};
 
 use crate::roads::{app_with_roads, shifted_network};
-use crate::support::TestApp;
+use crate::support::{TestApp, total_gap_area_km2};
 
 fn network() -> RoadNetwork {
     RoadNetwork::new(shifted_network().clone())
@@ -63,12 +63,7 @@ async fn the_api_says_coverage_is_by_road() {
     assert_eq!(gaps["travel_basis"], "road_network");
     let (_, drive) = app.get_json("/api/v1/coverage?mode=drive").await;
     let summary = &drive["district"][0];
-    let gap_area: f64 = gaps["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["properties"]["area_km2"].as_f64().unwrap())
-        .sum();
+    let gap_area = total_gap_area_km2(&gaps);
     let beyond = summary["area_km2"].as_f64().unwrap() - summary["within_15_area_km2"].as_f64().unwrap();
     assert!((gap_area - beyond).abs() < 1e-6, "gaps {gap_area} vs beyond 15 minutes {beyond}");
 

@@ -304,6 +304,11 @@ impl TestApp {
     }
 }
 
+/// The summed `area_km2` of a coverage gaps GeoJSON's features.
+pub fn total_gap_area_km2(gaps: &Value) -> f64 {
+    gaps["features"].as_array().unwrap().iter().map(|f| f["properties"]["area_km2"].as_f64().unwrap()).sum()
+}
+
 /// Parses a code in tests.
 pub trait ParseCode {
     fn parse_code(&self) -> legalmap::domain::PointCode;
