@@ -15,10 +15,11 @@ use crate::config::StaffSettings;
 use crate::coverage::cache::CoverageCache;
 use crate::coverage::{Coverage, DEFAULT_CELL_M, Grid};
 use crate::db::Db;
-use crate::db::points::DbError;
+use crate::db::DbError;
 use crate::domain::PointCode;
 use crate::domain::quote::{clip, quote};
 use crate::error::{self, AppError};
+use crate::instances::{self, DataVersion};
 use crate::locator::Snapshot;
 use crate::locator::district::DistrictBoundary;
 use crate::locator::index::PointIndex;
@@ -49,6 +50,8 @@ impl std::ops::Deref for AppState {
 /// The state behind [`AppState`].
 pub struct SharedState {
     pub db: Db,
+    /// On PostgreSQL, the shared data version the index has caught up with (see `instances`).
+    pub data_version: DataVersion,
     /// The current snapshot of the active points. Replaced whole when points change, so a
     /// query holds one consistent snapshot from start to end.
     index: ArcSwap<PointIndex>,
@@ -79,12 +82,14 @@ pub struct SharedState {
 impl AppState {
     /// Builds the state with the index loaded from the store.
     pub async fn load(db: Db, settings: Settings) -> Result<Self, DbError> {
+        let data_version = instances::version_before_read(&db).await?;
         let index = PointIndex::build(db.active_points().await?);
         let map = MapSettings::new(settings.tiles);
         let grid = Grid::new(map.district(), settings.coverage_cell_m);
         let district = DistrictBoundary::new(map.district());
         Ok(Self(Arc::new(SharedState {
             db,
+            data_version: DataVersion::new(data_version),
             index: ArcSwap::from_pointee(index),
             index_writer: tokio::sync::Mutex::default(),
             roads: ArcSwapOption::empty(),
@@ -154,10 +159,12 @@ impl AppState {
     /// already running finish on the old snapshot.
     pub async fn reload_index(&self) -> Result<(), DbError> {
         let _writer = self.index_writer.lock().await;
+        let data_version = instances::version_before_read(&self.db).await?;
         let points = self.db.active_points().await?;
         let roads = self.roads.load_full();
         let (index, roads) = run_blocking(move || with_roads(PointIndex::build(points), roads)).await;
         self.replace_index(index, roads);
+        self.data_version.reached(data_version);
         Ok(())
     }
 
@@ -166,6 +173,12 @@ impl AppState {
     /// The point is read again under the writer lock, so the latest committed state wins.
     pub async fn point_changed(&self, code: &PointCode) -> Result<(), DbError> {
         self.metrics.staff_edit_saved();
+        self.point_changed_elsewhere(code).await
+    }
+
+    /// [`AppState::point_changed`] for a change another instance made (not counted as a save
+    /// here).
+    pub async fn point_changed_elsewhere(&self, code: &PointCode) -> Result<(), DbError> {
         let _writer = self.index_writer.lock().await;
         let Some(point) = self.db.point(code).await? else {
             return Ok(());

@@ -70,6 +70,10 @@ pub enum Command {
     /// The road network (OpenStreetMap) for travel times on real roads.
     #[command(subcommand)]
     Roads(RoadsCommand),
+    /// Copy everything (points, history, imports, staff accounts and their events, sessions,
+    /// reports, places) from one store into another, empty one, e.g. from SQLite to PostgreSQL;
+    /// the counts are checked after. The source is not changed.
+    MigrateStore(MigrateStoreArgs),
     /// Write a synthetic point set shaped like China's villages (for benchmarks; every row is
     /// marked synthetic), as a points CSV that `import` takes, and optionally query origins.
     Synth(SynthArgs),
@@ -222,9 +226,22 @@ pub struct RestoreArgs {
 }
 
 #[derive(Debug, Clone, Args)]
+pub struct MigrateStoreArgs {
+    /// The store to copy, e.g. sqlite://legalmap.db (it must exist).
+    #[arg(long, value_name = "URL")]
+    pub from: String,
+    /// The store to copy into, e.g. postgres://legalmap@db.internal/legalmap: it must hold no
+    /// legalmap data yet.
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct DatabaseArgs {
-    /// Database URL, sqlite://PATH. serve, import and user add create a missing file (its folder
-    /// must exist); the other commands open an existing database only.
+    /// Database URL: sqlite://PATH (the embedded default), or postgres://USER@HOST/DATABASE for
+    /// several instances on one database (docs/postgres.md). serve, import and user add create a
+    /// missing SQLite file (its folder must exist); the other commands open an existing
+    /// database only. A PostgreSQL database must exist; its tables are made at first connect.
     #[arg(long = "database", env = "LEGALMAP_DATABASE_URL", default_value = "sqlite://legalmap.db")]
     pub database_url: String,
 }

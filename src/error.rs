@@ -17,8 +17,8 @@ use serde_json::json;
 use tracing::Instrument;
 
 use crate::app::AppState;
-use crate::db::point_writes::WriteError;
-use crate::db::points::DbError;
+use crate::db::DbError;
+use crate::db::WriteError;
 use crate::server::body::BodyReadTimeout;
 use crate::views;
 
@@ -155,8 +155,29 @@ macro_rules! internal_causes {
     )+};
 }
 
+/// A store failure: the database unreachable (PostgreSQL down or cut off) is a 503 the client
+/// may retry, with nothing written; anything else is internal.
+impl From<DbError> for AppError {
+    fn from(cause: DbError) -> Self {
+        if cause.is_unavailable() {
+            tracing::warn!(error = %cause, "the database is unreachable");
+            return Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database_unavailable",
+                "数据库暂时无法连接，这次操作没有保存，请稍后再试。查询服务点不受影响。",
+            );
+        }
+        Self::internal(cause)
+    }
+}
+
+impl From<DbError> for PageError {
+    fn from(cause: DbError) -> Self {
+        Self(cause.into())
+    }
+}
+
 internal_causes!(
-    DbError,
     sqlx::Error,
     serde_json::Error,
     csv::Error,
@@ -176,7 +197,7 @@ impl From<WriteError> for AppError {
             )),
             WriteError::NotFound => Self::not_found("没有这个服务点。"),
             WriteError::AlreadyExists => Self::conflict("这个编码已有服务点。"),
-            WriteError::Db(cause) => Self::internal(cause),
+            WriteError::Db(cause) => cause.into(),
         }
     }
 }

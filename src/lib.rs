@@ -10,12 +10,14 @@ pub mod cli;
 pub mod config;
 /// The 15-minute circle's coverage of the district, its gaps, and where new points would help.
 pub mod coverage;
-/// The store (SQLite through sqlx); the only place with SQL.
+/// The store: SQLite (default) or PostgreSQL behind one interface; SQL only in `crates/store-*`.
 pub mod db;
-/// Positions, datums and service points, parsed once at the edge.
-pub mod domain;
+/// Positions, datums and service points, parsed once at the edge (the `legalmap-domain` crate).
+pub use legalmap_domain as domain;
 /// The one error type of the web layer, rendered as JSON or HTML.
 pub mod error;
+/// Several instances on one PostgreSQL database: following the others' point writes.
+pub mod instances;
 /// Nearest and reachable points: the R-tree of active points and the travel-time model.
 pub mod locator;
 /// What operators see: the log set-up, the request log, the Prometheus metrics.

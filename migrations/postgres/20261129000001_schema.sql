@@ -1,22 +1,25 @@
--- NOT YET USED: the application runs on SQLite only until the PostgreSQL store (issue 14) is built
--- on this schema; sqlx's `migrate!("./migrations")` does not read subfolders.
---
--- The PostgreSQL store's schema (issue 14): the state SQLite's migrations in `migrations/`
+-- The PostgreSQL store's schema: the state SQLite's migrations in `migrations/`
 -- reach, in one step, since a PostgreSQL database starts empty (`legalmap migrate-store` copies
 -- an SQLite database into it). Column meanings are documented in the SQLite migrations; here only
 -- what differs is said.
 --
--- Kept the same as SQLite on purpose, so both stores give the application the same values and a
--- copy between them is row for row:
+-- Kept the same as SQLite on purpose, so both stores give the application the same values, one
+-- row type serves both (crates/store/src/rows.rs) and a copy between them is row for row:
 --   * timestamps are RFC 3339 UTC text (`2026-11-29T06:00:00Z`), as the application writes and
 --     reads them; `utc_now()` gives the default;
 --   * JSON history values are text, byte for byte what was written (jsonb would reorder keys);
---   * ids are 64-bit integers the database assigns (identity columns, values kept on copy).
--- What PostgreSQL says better: booleans for flags, regular expressions for digit codes, and the
--- GPS fix's pairing as a table CHECK (SQLite needed triggers).
+--   * ids are 64-bit integers the database assigns (identity columns, values kept on copy);
+--   * flags are 0/1 integers, as SQLite stores them.
+-- What PostgreSQL says better: regular expressions for digit codes, and the GPS fix's pairing as
+-- a table CHECK (SQLite needed triggers).
 
 CREATE FUNCTION utc_now() RETURNS text LANGUAGE sql STABLE AS
 $$ SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') $$;
+-- Unix seconds now, and a Unix time as the stored text (account locks and events use both).
+CREATE FUNCTION unix_now() RETURNS bigint LANGUAGE sql STABLE AS
+$$ SELECT floor(extract(epoch FROM now()))::bigint $$;
+CREATE FUNCTION utc_of_unix(seconds bigint) RETURNS text LANGUAGE sql IMMUTABLE AS
+$$ SELECT to_char(to_timestamp(seconds) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') $$;
 
 CREATE TABLE points (
     code text PRIMARY KEY CHECK (code ~ '^[0-9]{12}$'),
@@ -32,7 +35,7 @@ CREATE TABLE points (
     location_quality text NOT NULL
         CHECK (location_quality IN ('town_centre', 'geocoded', 'staff_set', 'gps_on_site')),
     source text NOT NULL CHECK (source <> ''),
-    active boolean NOT NULL DEFAULT true,
+    active bigint NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
     version bigint NOT NULL DEFAULT 1,
     updated_at text NOT NULL DEFAULT utc_now(),
     area_type text NOT NULL DEFAULT 'rural' CHECK (area_type IN ('urban', 'rural', 'mountain')),
@@ -52,7 +55,7 @@ CREATE TABLE staff_users (
     username text NOT NULL UNIQUE CHECK (length(username) BETWEEN 1 AND 32),
     password_hash text NOT NULL,
     role text NOT NULL CHECK (role IN ('editor', 'admin')),
-    disabled boolean NOT NULL DEFAULT false,
+    disabled bigint NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
     created_at text NOT NULL DEFAULT utc_now(),
     updated_at text NOT NULL DEFAULT utc_now(),
     locked_until_unix bigint
@@ -157,8 +160,9 @@ CREATE INDEX point_reports_received ON point_reports (received_at, id);
 CREATE INDEX point_reports_code ON point_reports (code);
 
 -- What several instances share beyond the rows: a data version every point write bumps in its
--- transaction, announced on the `legalmap_points` channel (see docs/deploying.md); an instance
--- that lost its connection compares it on reconnect and reloads in full when it moved.
+-- transaction, announced on the `legalmap_points` channel (see docs/postgres.md); an instance
+-- that lost its connection compares it on reconnect and reloads in full when it moved. Point
+-- writers lock this row first, so they take turns across every instance, as SQLite's do.
 CREATE TABLE data_version (
     only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
     version bigint NOT NULL

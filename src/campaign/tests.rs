@@ -8,7 +8,7 @@ fn town(code: &str, lon: f64, lat: f64) -> Town {
 }
 
 fn point(code: &str, lon: f64, lat: f64, quality: LocationQuality) -> ServicePoint {
-    ServicePoint::for_tests(code, LonLat::parse(lon, lat).unwrap(), quality)
+    crate::points::synth::test_point(code, LonLat::parse(lon, lat).unwrap(), quality)
 }
 
 fn two_towns() -> Vec<Town> {

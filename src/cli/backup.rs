@@ -10,12 +10,24 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 
 use crate::config::{BackupArgs, RestoreArgs};
-use crate::db::location::DatabaseUrl;
-use crate::db::maintenance::{RawDatabase, SchemaCheck};
+use crate::db::Backend;
+use crate::db::sqlite::DatabaseUrl;
+use crate::db::{RawDatabase, SchemaCheck};
+
+/// The SQLite database `url` names; PostgreSQL has its own tools for this.
+fn sqlite_url(url: &str) -> anyhow::Result<DatabaseUrl> {
+    if Backend::of_url(url)? == Backend::Postgres {
+        bail!(
+            "backup and restore copy SQLite files; back up a PostgreSQL database with its own tools \
+             (pg_dump -Fc, pg_restore), see docs/postgres.md"
+        );
+    }
+    Ok(DatabaseUrl::parse(url)?)
+}
 
 /// A consistent copy of a database that may be in use by a running server.
 pub async fn backup(args: BackupArgs) -> anyhow::Result<()> {
-    let url = DatabaseUrl::parse(&args.database.database_url)?;
+    let url = sqlite_url(&args.database.database_url)?;
     let target = &args.file;
     if target.exists() && !args.force {
         bail!("{} exists already: give another file, or --force to replace it", target.display());
@@ -50,7 +62,7 @@ pub async fn backup(args: BackupArgs) -> anyhow::Result<()> {
 /// Puts a backup back in place of the database (the server stopped), keeping the replaced
 /// database beside it as `NAME.replaced-YYYYMMDDTHHMMSSZ` (with its `-wal` file, if any).
 pub async fn restore(args: RestoreArgs) -> anyhow::Result<()> {
-    let url = DatabaseUrl::parse(&args.database.database_url)?;
+    let url = sqlite_url(&args.database.database_url)?;
     url.check_creatable()?;
     let file = &args.file;
     if !file.is_file() {

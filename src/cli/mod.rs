@@ -8,9 +8,10 @@ use tokio::net::TcpListener;
 
 use crate::app::{self, AppState, Settings};
 use crate::config::{Command, ExportArgs, ImportArgs, ServeArgs, SynthArgs, check_cell_m};
+use crate::db::Backend;
+use crate::db::Change;
 use crate::db::Db;
-use crate::db::location::DatabaseUrl;
-use crate::db::point_writes::Change;
+use crate::db::sqlite::DatabaseUrl;
 use crate::observe::exporter;
 use crate::points::import_plan::Plan;
 use crate::points::{csv_file, seed, synth};
@@ -22,6 +23,7 @@ use crate::web::upload::decode_csv;
 mod backup;
 mod campaign;
 mod coverage;
+mod migrate_store;
 mod roads;
 mod users;
 
@@ -36,6 +38,7 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         Command::Coverage(args) => coverage::run(args).await,
         Command::Campaign(args) => campaign::run(args).await,
         Command::Roads(command) => roads::run(command).await,
+        Command::MigrateStore(args) => migrate_store::run(args).await,
         Command::Synth(args) => synth(args),
     }
 }
@@ -43,7 +46,9 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // What the command line says is checked before anything is created: a database URL that
     // cannot be used, then the listening addresses (bound now, served once the index is loaded).
-    DatabaseUrl::parse(&args.database.database_url)?.check_creatable()?;
+    if Backend::of_url(&args.database.database_url)? == Backend::Sqlite {
+        DatabaseUrl::parse(&args.database.database_url)?.check_creatable()?;
+    }
     let mut settings = Settings {
         travel: args.travel.model().map_err(anyhow::Error::msg)?,
         tiles: args.tiles.source().map_err(anyhow::Error::msg)?,
@@ -78,7 +83,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         tracing::info!(added = loaded.added, "empty database: loaded the bundled data/points.csv");
     }
     let state = AppState::load(db.clone(), settings).await?;
-    tracing::info!(points = state.index().len(), "index loaded");
+    tracing::info!(points = state.index().len(), store = db.backend(), "index loaded");
+    crate::instances::follow(&state);
     // The road network lives beside a database file; an in-memory database has none.
     match crate::roads::file::path_for_database(&args.database.database_url) {
         Ok(path) => {

@@ -8,8 +8,9 @@ use anyhow::Context;
 use serde_json::json;
 
 use crate::config::{RoadsCommand, RoadsImportArgs, RoadsTimeArgs};
+use crate::db::Backend;
 use crate::db::Db;
-use crate::db::location::DatabaseUrl;
+use crate::db::sqlite::DatabaseUrl;
 use crate::domain::LonLat;
 use crate::locator::travel::Mode;
 use crate::roads::file::path_for_database;
@@ -30,8 +31,9 @@ pub async fn run(command: RoadsCommand) -> anyhow::Result<()> {
 /// The active points of the database the network is for, which the extract must reach; none
 /// when there is no database yet (a network may be imported before the first start).
 async fn points_to_cover(database_url: &str) -> anyhow::Result<Vec<LonLat>> {
-    let url = DatabaseUrl::parse(database_url)?;
-    if url.check_exists().is_err() {
+    if Backend::of_url(database_url)? == Backend::Sqlite
+        && DatabaseUrl::parse(database_url)?.check_exists().is_err()
+    {
         return Ok(Vec::new());
     }
     let db = Db::open_existing(database_url).await?;

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::places::{Place, PlaceSummary, place_summary};
 use super::{Coverage, Grid};
-use crate::db::points::DbError;
+use crate::db::DbError;
 use crate::locator::Snapshot;
 use crate::locator::travel::{Mode, TravelModel};
 use crate::web::cached_body::CachedBody;

@@ -17,14 +17,7 @@ use crate::roads::answers::RoadAnswers;
 /// Most places one upload may hold.
 pub const MAX_PLACES: usize = 50_000;
 
-/// A place where people live, in WGS-84.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Place {
-    pub name: String,
-    pub location: LonLat,
-    /// Residents; `None` when the upload did not say (the place then counts once).
-    pub population: Option<i64>,
-}
+pub use crate::domain::place::Place;
 
 /// Reads the places CSV (`name,lon,lat,datum[,population]`), checking every row with
 /// `in_district`; returns every problem, or the places.
@@ -151,13 +144,6 @@ pub struct PlaceSummary {
     pub standard_share: f64,
     pub within_15_share: f64,
     pub places: Vec<PlaceResult>,
-}
-
-impl Place {
-    /// The weight of the place in shares: its population, or 1 when populations are unknown.
-    pub fn weight(&self, by_population: bool) -> f64 {
-        if by_population { self.population.unwrap_or(0) as f64 } else { 1.0 }
-    }
 }
 
 /// The places' figures for `mode`: times by road with `roads` (the road network's view of

@@ -12,7 +12,7 @@
 use serde::Serialize;
 
 use crate::domain::AreaType;
-use crate::domain::point::named_enum;
+use crate::domain::named_enum;
 
 named_enum! {
     /// How a resident travels to a point: `walk`, `bike` (bicycle or e-bike) or `drive`.

@@ -25,7 +25,7 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 
-use crate::db::maintenance::PoolFigures;
+use crate::db::PoolFigures;
 
 /// Upper bounds of the latency buckets, seconds: a nearest query takes tens of microseconds, a
 /// coverage recomputation or an import seconds.

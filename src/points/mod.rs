@@ -5,6 +5,9 @@
 pub mod csv_file;
 /// Spreadsheet row numbers of CSV records (for row errors).
 mod excel_rows;
+/// The staff list's filter, tested against the bundled points.
+#[cfg(test)]
+mod filter_tests;
 /// The staff's point form: typed text to a checked draft, with confirmations.
 pub mod form;
 /// The opening-hours rows of the point form (weekdays and times) and their checks.

@@ -2,7 +2,7 @@
 //! always has the district's 346 points to start from.
 
 use crate::db::Db;
-use crate::db::point_writes::{Change, UpsertSummary};
+use crate::db::{Change, UpsertSummary};
 use crate::points::csv_file;
 
 /// The contents of `data/points.csv`.

@@ -156,6 +156,18 @@ pub fn record(
     }
 }
 
+/// A village point with `code` (its first nine digits are the town's) at `location`, and
+/// nothing else filled in: for unit tests of what depends on codes and places only.
+#[cfg(test)]
+pub(crate) fn test_point(
+    code: &str,
+    location: LonLat,
+    quality: LocationQuality,
+) -> crate::domain::ServicePoint {
+    let code = PointCode::parse(code).expect("a test point's code is valid");
+    crate::domain::ServicePoint::unsaved(record(code, location, quality, "unit test"))
+}
+
 /// `count` synthetic points (1..=[`MAX_COUNT`]), the same for the same `seed`.
 pub fn points(count: usize, seed: u64) -> Result<Vec<PointRecord>, String> {
     if count == 0 || count > MAX_COUNT {

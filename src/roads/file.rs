@@ -91,6 +91,17 @@ pub enum FileError {
 /// Where the network of the database at `database_url` lives: the database file's name with the
 /// extension `.roads`. A database in memory has no file to sit beside.
 pub fn path_for_database(database_url: &str) -> Result<PathBuf, String> {
+    // A shared PostgreSQL database has no file to sit beside: each instance keeps the network
+    // in its working directory, named after the database (postgres://host/legalmap ->
+    // legalmap.roads).
+    if matches!(crate::db::Backend::of_url(database_url), Ok(crate::db::Backend::Postgres)) {
+        let path = database_url.split(['?', '#']).next().unwrap_or_default();
+        let name = path
+            .rsplit_once('/')
+            .map(|(_, name)| name)
+            .filter(|name| !name.is_empty() && !name.contains('@'));
+        return Ok(PathBuf::from(format!("{}.roads", name.unwrap_or("legalmap"))));
+    }
     let options = SqliteConnectOptions::from_str(database_url)
         .map_err(|error| format!("cannot read the database URL {database_url}: {error}"))?;
     let file = options.get_filename();

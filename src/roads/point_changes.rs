@@ -78,11 +78,15 @@ impl PointChanges {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{LocationQuality, LonLat, ServicePoint};
+    use crate::domain::{LocationQuality, LonLat};
 
     fn index(points: &[(&str, f64)]) -> PointIndex {
         let point = |&(code, lon): &(&str, f64)| {
-            ServicePoint::for_tests(code, LonLat::parse(lon, 28.6).unwrap(), LocationQuality::StaffSet)
+            crate::points::synth::test_point(
+                code,
+                LonLat::parse(lon, 28.6).unwrap(),
+                LocationQuality::StaffSet,
+            )
         };
         PointIndex::build(points.iter().map(point).collect())
     }

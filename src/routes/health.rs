@@ -26,7 +26,8 @@ async fn healthz(State(state): State<AppState>) -> Json<Value> {
     Json(json!({ "status": "ok", "points": state.index().len() }))
 }
 
-/// 200 with the number of indexed points, `database`: `"ok"` or `"unreachable"`, and `travel_basis`:
+/// 200 with the number of indexed points, `database`: `"ok"` or `"unreachable"`, `store`:
+/// `"sqlite"` or `"postgres"`, and `travel_basis`:
 /// `"road_network"` once a road network is in use, else `"estimate"`.
 async fn readyz(State(state): State<AppState>) -> Json<Value> {
     let database = match tokio::time::timeout(DATABASE_PROBE, state.db.ping()).await {
@@ -45,6 +46,7 @@ async fn readyz(State(state): State<AppState>) -> Json<Value> {
         "status": "ready",
         "points": state.index().len(),
         "database": database,
+        "store": state.db.backend(),
         "travel_basis": travel_basis,
     }))
 }

@@ -2,8 +2,8 @@
 //! early end by an admin or a password reset, and the account events log.
 
 use axum::http::StatusCode;
-use legalmap::db::account_events::AccountEventsError;
-use legalmap::db::staff::ACCOUNT_LOCK;
+use legalmap::db::ACCOUNT_LOCK;
+use legalmap::db::AccountEventsError;
 use legalmap::domain::account_event::{AccountAction, AccountEventFilter};
 use legalmap::domain::staff::Role;
 

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use legalmap::db::Db;
-use legalmap::db::maintenance::RawDatabase;
+use legalmap::db::RawDatabase;
 use legalmap::domain::PointCode;
 use legalmap::points::seed;
 

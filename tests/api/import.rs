@@ -5,7 +5,7 @@ use std::process::{Command, Output};
 use legalmap::db::Db;
 use legalmap::domain::{Datum, LonLat};
 
-use legalmap::db::staff::ACCOUNT_LOCK;
+use legalmap::db::ACCOUNT_LOCK;
 use legalmap::domain::account_event::{AccountAction, AccountEventFilter};
 use legalmap::domain::staff::Role;
 

@@ -3,7 +3,7 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use legalmap::db::point_writes::Change;
+use legalmap::db::Change;
 
 use crate::support::TestApp;
 

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use legalmap::db::point_writes::Change;
+use legalmap::db::Change;
 use legalmap::domain::{AreaType, Datum, LocationQuality, LonLat, PointCode, PointKind, PointRecord};
 use legalmap::web::map::TileSource;
 

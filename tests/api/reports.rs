@@ -6,9 +6,8 @@ use axum::http::{Request, StatusCode};
 use legalmap::app::Settings;
 use legalmap::domain::staff::Role;
 use legalmap::web::client_address::TrustedProxies;
-use sqlx::Row;
 
-use crate::support::{Reply, Session, TestApp};
+use crate::support::{RawPool, Reply, Session, TestApp};
 
 /// A point of 东城街道 (331003001).
 const OWN: &str = "331003001001";
@@ -54,27 +53,10 @@ fn fields<'a>(pairs: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str
 
 /// Every stored report row, each column as text.
 async fn stored(app: &TestApp) -> Vec<Vec<String>> {
-    let pool = sqlx::SqlitePool::connect(&app.database_url).await.unwrap();
-    let rows = sqlx::query("SELECT * FROM point_reports ORDER BY id").fetch_all(&pool).await.unwrap();
-    let text = rows
-        .iter()
-        .map(|row| {
-            (0..row.len())
-                .map(|i| {
-                    row.try_get::<Option<String>, _>(i)
-                        .map(|v| v.unwrap_or_default())
-                        .or_else(|_| {
-                            row.try_get::<Option<f64>, _>(i)
-                                .map(|v| v.map(|v| v.to_string()).unwrap_or_default())
-                        })
-                        .or_else(|_| row.try_get::<i64, _>(i).map(|v| v.to_string()))
-                        .unwrap()
-                })
-                .collect()
-        })
-        .collect();
+    let pool = RawPool::connect(&app.database_url).await;
+    let rows = pool.rows_as_text("SELECT * FROM point_reports ORDER BY id").await;
     pool.close().await;
-    text
+    rows
 }
 
 async fn stored_count(app: &TestApp) -> usize {
@@ -116,14 +98,8 @@ async fn a_report_is_stored_without_anything_that_identifies_the_sender() {
         assert!(!row.contains(identity), "{identity} stored: {row}");
     }
     // The table has no column for an identity, and the time is kept to the minute.
-    let pool = sqlx::SqlitePool::connect(&app.database_url).await.unwrap();
-    let columns: Vec<String> = sqlx::query("SELECT name FROM pragma_table_info('point_reports')")
-        .fetch_all(&pool)
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.get(0))
-        .collect();
+    let pool = RawPool::connect(&app.database_url).await;
+    let columns = pool.columns("point_reports").await;
     pool.close().await;
     let expected = [
         "id",

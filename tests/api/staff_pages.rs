@@ -4,24 +4,17 @@
 use axum::http::StatusCode;
 use legalmap::domain::staff::Role;
 
-use crate::support::{ParseCode, Session, TestApp};
+use crate::support::{ParseCode, RawPool, Session, TestApp};
 
 /// Sets a stored timestamp straight in the database (the store only writes "now").
 async fn set_times(app: &TestApp, code: &str, at: &str) {
-    let pool = sqlx::SqlitePool::connect(&app.database_url).await.unwrap();
-    sqlx::query("UPDATE points SET updated_at = ?, verified_by = 'chen', verified_at = ? WHERE code = ?")
-        .bind(at)
-        .bind(at)
-        .bind(code)
-        .execute(&pool)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE point_history SET changed_at = ? WHERE code = ?")
-        .bind(at)
-        .bind(code)
-        .execute(&pool)
-        .await
-        .unwrap();
+    let pool = RawPool::connect(&app.database_url).await;
+    pool.execute(
+        "UPDATE points SET updated_at = $1, verified_by = 'chen', verified_at = $1 WHERE code = $2",
+        &[at, code],
+    )
+    .await;
+    pool.execute("UPDATE point_history SET changed_at = $1 WHERE code = $2", &[at, code]).await;
     pool.close().await;
     // The public pages read the in-memory index: load the point into it again.
     app.state.point_changed(&code.parse_code()).await.unwrap();

@@ -1,5 +1,8 @@
-//! A fresh application per test: its own SQLite file, migrated and loaded with the bundled
-//! `data/points.csv`, exactly as `legalmap serve` does on first start.
+//! A fresh application per test: its own database, migrated and loaded with the bundled
+//! `data/points.csv`, exactly as `legalmap serve` does on first start. The store is SQLite (a
+//! file per test), or PostgreSQL with `LEGALMAP_TEST_STORE=postgres` (a database per test on
+//! the server at `LEGALMAP_TEST_POSTGRES`, default postgres://postgres@127.0.0.1:5432/test,
+//! dropped after).
 
 use std::net::SocketAddr;
 
@@ -22,6 +25,197 @@ pub struct TestApp {
     pub database_url: String,
     /// Keeps the database directory alive for the test's duration.
     pub _dir: TempDir,
+    /// Drops the test's PostgreSQL database after it.
+    pub _postgres: Option<TestDatabase>,
+}
+
+/// Whether this run's tests use PostgreSQL (`LEGALMAP_TEST_STORE=postgres`).
+pub fn on_postgres() -> bool {
+    match std::env::var("LEGALMAP_TEST_STORE").as_deref() {
+        Ok("postgres") => true,
+        Ok("sqlite") | Err(_) => false,
+        Ok(other) => panic!("LEGALMAP_TEST_STORE={other}: expected sqlite or postgres"),
+    }
+}
+
+/// A fresh database for one test: an SQLite file in `dir`, or a new PostgreSQL database.
+pub async fn fresh_database(dir: &std::path::Path) -> (String, Option<TestDatabase>) {
+    if !on_postgres() {
+        return (format!("sqlite://{}", dir.join("legalmap.db").display()), None);
+    }
+    let database = TestDatabase::create().await;
+    (database.url(), Some(database))
+}
+
+/// A PostgreSQL database made for one test and dropped (with its road network file, kept in the
+/// working directory for PostgreSQL) when the test ends.
+pub struct TestDatabase {
+    /// The database the others are made from (`LEGALMAP_TEST_POSTGRES`).
+    admin: String,
+    server: String,
+    name: String,
+}
+
+impl TestDatabase {
+    pub async fn create() -> Self {
+        use sqlx::Connection;
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let admin = std::env::var("LEGALMAP_TEST_POSTGRES")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
+        let server = admin.rsplit_once('/').expect("a postgres:// URL with a database").0.to_owned();
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let name = format!("legalmap_test_{}_{n}", std::process::id());
+        let mut conn = sqlx::PgConnection::connect(&admin).await.expect("PostgreSQL for the tests");
+        static SWEPT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+        if !SWEPT.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            // Databases left by test processes that did not finish (killed, or a test that never
+            // dropped its app): dropped once per run.
+            let names: Vec<String> = sqlx::query_scalar(
+                "SELECT datname::text FROM pg_database WHERE datname LIKE 'legalmap_test_%'",
+            )
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+            for stale in names {
+                let pid = stale.split('_').nth(2).unwrap_or_default();
+                if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+                    sqlx::query(&format!("DROP DATABASE IF EXISTS {stale} WITH (FORCE)"))
+                        .execute(&mut conn)
+                        .await
+                        .ok();
+                }
+            }
+        }
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
+        conn.close().await.ok();
+        Self { admin, server, name }
+    }
+
+    pub fn url(&self) -> String {
+        format!("{}/{}", self.server, self.name)
+    }
+
+    /// The database the test's was made from, for what is done from outside the test's.
+    pub fn admin_url(&self) -> String {
+        self.admin.clone()
+    }
+
+    #[allow(dead_code)] // used by tests/instances.rs
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// A direct look at the test's database, whichever the store: for checks of what is stored and
+/// for setting what the store only ever writes as "now".
+pub enum RawPool {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+impl RawPool {
+    pub async fn connect(url: &str) -> Self {
+        match url.starts_with("postgres") {
+            true => Self::Postgres(sqlx::PgPool::connect(url).await.unwrap()),
+            false => Self::Sqlite(sqlx::SqlitePool::connect(url).await.unwrap()),
+        }
+    }
+
+    /// Runs `sql` (parameters written `$1`, `$2`, … as PostgreSQL spells them; SQLite's `?1`,
+    /// `?2`, … are the same) with text parameters.
+    pub async fn execute(&self, sql: &str, binds: &[&str]) {
+        match self {
+            Self::Sqlite(pool) => {
+                let sql = sql.replace('$', "?");
+                let mut query = sqlx::query(&sql);
+                for bind in binds {
+                    query = query.bind(*bind);
+                }
+                query.execute(pool).await.unwrap();
+            }
+            Self::Postgres(pool) => {
+                let mut query = sqlx::query(sql);
+                for bind in binds {
+                    query = query.bind(*bind);
+                }
+                query.execute(pool).await.unwrap();
+            }
+        }
+    }
+
+    /// Every row `sql` returns, each column as text (NULL as empty).
+    pub async fn rows_as_text(&self, sql: &str) -> Vec<Vec<String>> {
+        fn text<R: sqlx::Row>(row: &R) -> Vec<String>
+        where
+            usize: sqlx::ColumnIndex<R>,
+            for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+            for<'r> Option<f64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+            for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        {
+            (0..row.len())
+                .map(|i| {
+                    row.try_get::<Option<String>, _>(i)
+                        .map(|v| v.unwrap_or_default())
+                        .or_else(|_| {
+                            row.try_get::<Option<f64>, _>(i)
+                                .map(|v| v.map(|v| v.to_string()).unwrap_or_default())
+                        })
+                        .or_else(|_| row.try_get::<i64, _>(i).map(|v| v.to_string()))
+                        .unwrap()
+                })
+                .collect()
+        }
+        match self {
+            Self::Sqlite(pool) => sqlx::query(sql).fetch_all(pool).await.unwrap().iter().map(text).collect(),
+            Self::Postgres(pool) => {
+                sqlx::query(sql).fetch_all(pool).await.unwrap().iter().map(text).collect()
+            }
+        }
+    }
+
+    /// A table's column names, in the table's order.
+    pub async fn columns(&self, table: &str) -> Vec<String> {
+        let sql = match self {
+            Self::Sqlite(_) => format!("SELECT name FROM pragma_table_info('{table}')"),
+            Self::Postgres(_) => format!(
+                "SELECT column_name::text FROM information_schema.columns WHERE table_name = '{table}' ORDER BY ordinal_position"
+            ),
+        };
+        self.rows_as_text(&sql).await.into_iter().map(|mut row| row.remove(0)).collect()
+    }
+
+    pub async fn close(self) {
+        match self {
+            Self::Sqlite(pool) => pool.close().await,
+            Self::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let (admin, name) = (self.admin_url(), self.name.clone());
+        // Drop runs inside the test's runtime: the database is dropped from a thread of its own.
+        std::thread::spawn(move || {
+            use sqlx::Connection;
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(async {
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
+                    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&mut conn)
+                        .await
+                        .ok();
+                }
+            });
+        })
+        .join()
+        .ok();
+        std::fs::remove_file(format!("{}.roads", self.name)).ok();
+    }
 }
 
 impl TestApp {
@@ -36,11 +230,21 @@ impl TestApp {
 
     pub async fn with_settings(settings: Settings) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let database_url = format!("sqlite://{}", dir.path().join("legalmap.db").display());
-        let db = Db::connect(&database_url).await.unwrap();
+        let (database_url, postgres) = fresh_database(dir.path()).await;
+        let mut app = Self::on_database(&database_url, settings).await;
+        app._dir = dir;
+        app._postgres = postgres;
+        app
+    }
+
+    /// An instance on the database at `database_url` (loaded with the bundled data if empty),
+    /// which outlives it: for several instances on one database.
+    pub async fn on_database(database_url: &str, settings: Settings) -> Self {
+        let db = Db::connect(database_url).await.unwrap();
         seed::seed_if_empty(&db).await.unwrap();
         let state = AppState::load(db, settings).await.unwrap();
-        Self { state, database_url, _dir: dir }
+        let dir = tempfile::tempdir().unwrap();
+        Self { state, database_url: database_url.to_owned(), _dir: dir, _postgres: None }
     }
 
     pub fn router(&self) -> Router {

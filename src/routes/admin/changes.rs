@@ -8,8 +8,8 @@ use serde::Deserialize;
 
 use super::Staff;
 use crate::app::AppState;
-use crate::db::account_events::AccountEventsError;
-use crate::db::changes::ChangeFilter;
+use crate::db::AccountEventsError;
+use crate::db::ChangeFilter;
 use crate::domain::account_event::{AccountEvent, AccountEventFilter};
 use crate::domain::change_log::ChangeLogQuery;
 use crate::domain::history::HistoryEntry;

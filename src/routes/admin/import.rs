@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::upload::CsrfUpload;
 use super::{CsrfForm, Staff, require, require_town};
 use crate::app::AppState;
-use crate::db::point_writes::Change;
+use crate::db::Change;
 use crate::domain::ServicePoint;
 use crate::domain::staff::Role;
 use crate::error::PageResult;

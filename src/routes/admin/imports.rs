@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::{CsrfForm, Staff};
 use crate::app::AppState;
-use crate::db::import_undo::UndoError;
+use crate::db::UndoError;
 use crate::domain::staff::Role;
 use crate::error::{AppError, PageResult};
 use crate::routes::extract::PagePath;

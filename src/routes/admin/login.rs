@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::Staff;
 use super::session::{CsrfForm, login_target, now_unix};
 use crate::app::AppState;
-use crate::db::staff::ACCOUNT_LOCK;
+use crate::db::ACCOUNT_LOCK;
 use crate::domain::PointCode;
 use crate::domain::beijing::clock_of_unix;
 use crate::error::PageError;

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::points::{Render, check_form, load, render_edit};
 use super::{CsrfForm, require_town};
 use crate::app::AppState;
-use crate::db::point_writes::{Change, WriteError};
+use crate::db::{Change, WriteError};
 use crate::domain::fields::{differing_fields, merge};
 use crate::domain::{LocationQuality, ServicePoint};
 use crate::error::{AppError, PageResult};

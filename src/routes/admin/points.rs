@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::session::now_unix;
 use super::{CsrfForm, Staff, require_town};
 use crate::app::AppState;
-use crate::db::point_writes::{Change, WriteError};
+use crate::db::{Change, WriteError};
 use crate::domain::paging::Page;
 use crate::domain::point_filter::{StaffListQuery, parse_back};
 use crate::domain::{LocationQuality, LonLat, PointCode, ServicePoint};

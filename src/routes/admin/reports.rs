@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::{CsrfForm, Staff, require_town};
 use crate::app::AppState;
-use crate::db::reports::{CloseOutcome, ReportFilter};
+use crate::db::{CloseOutcome, ReportFilter};
 use crate::domain::paging::{PAGE_SIZE, Page};
 use crate::domain::report::{MAX_CLOSE_NOTE_CHARS, ReportState, clean_text};
 use crate::error::{AppError, PageResult};

@@ -101,15 +101,10 @@ where
     Some(super::login::login_form(&state, &next, Some(message), StatusCode::UNAUTHORIZED, &draft))
 }
 
-impl<S> FromRequestParts<S> for Staff
-where
-    AppState: FromRef<S>,
-    S: Send + Sync,
-{
+impl FromRequestParts<AppState> for Staff {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
-        let state = AppState::from_ref(state);
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let jar = CookieJar::from_headers(&parts.headers);
         let Some(token) = jar.get(cookies::SESSION) else {
             return Err(to_login(parts));
@@ -147,7 +142,7 @@ where
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
         let (mut parts, body) = request.into_parts();
-        let staff = match Staff::from_request_parts(&mut parts, state).await {
+        let staff = match Staff::from_request_parts(&mut parts, &AppState::from_ref(state)).await {
             Ok(staff) => staff,
             Err(to_login) if to_login.status().is_redirection() => {
                 return Err(login_keeping_draft(&parts, body, state).await.unwrap_or(to_login));

@@ -84,7 +84,7 @@ where
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
         let (mut parts, body) = request.into_parts();
-        let staff = Staff::from_request_parts(&mut parts, state).await?;
+        let staff = Staff::from_request_parts(&mut parts, &AppState::from_ref(state)).await?;
         let form = match Multipart::from_request(Request::from_parts(parts, body), state).await {
             Ok(multipart) => read_form(multipart).await,
             Err(_) => Err(UploadProblem::Malformed),

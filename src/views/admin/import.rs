@@ -3,7 +3,7 @@
 use maud::{Markup, html};
 
 use super::{csrf_field, layout, undo_import_button};
-use crate::db::point_writes::UpsertSummary;
+use crate::db::UpsertSummary;
 use crate::domain::staff::{Role, Staff};
 use crate::points::csv_file::RowError;
 use crate::points::import_plan::{Plan, RETIRE_CONFIRM_SHARE};

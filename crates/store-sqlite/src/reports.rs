@@ -1,0 +1,139 @@
+//! Residents' correction reports (`point_reports`) on SQLite.
+
+use async_trait::async_trait;
+use legalmap_domain::LonLat;
+use legalmap_domain::report::{Closure, NewReport, Report, ReportLocation, ReportState, ReportedPoint};
+use legalmap_store::{DbError, ReportFilter, ReportStore, ReportTown};
+
+use super::SqliteStore;
+
+/// The parameters the queries take: open as 1/0, the towns as a JSON array (or NULL).
+fn binds(filter: &ReportFilter) -> (bool, Option<String>) {
+    let towns = filter.towns.as_ref().map(|towns| serde_json::Value::from(towns.clone()).to_string());
+    (filter.state == ReportState::Open, towns)
+}
+
+#[async_trait]
+impl ReportStore for SqliteStore {
+    async fn add_report(&self, report: &NewReport) -> Result<i64, DbError> {
+        let code = report.code.as_str();
+        let kind = report.kind.as_str();
+        let (lat, lon, accuracy_m) = match report.location {
+            Some(ReportLocation { at, accuracy_m }) => (Some(at.lat()), Some(at.lon()), Some(accuracy_m)),
+            None => (None, None, None),
+        };
+        let id = sqlx::query_scalar!(
+            r#"INSERT INTO point_reports (code, kind, description, lat, lon, accuracy_m)
+               VALUES (?, ?, ?, ?, ?, ?) RETURNING id AS "id!: i64""#,
+            code,
+            kind,
+            report.description,
+            lat,
+            lon,
+            accuracy_m
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    async fn count_reports(&self, filter: &ReportFilter) -> Result<i64, DbError> {
+        let (open, towns) = binds(filter);
+        Ok(sqlx::query_scalar!(
+            r#"SELECT count(*) AS "n!: i64" FROM point_reports r LEFT JOIN points p ON p.code = r.code
+               WHERE (r.closed_at IS NULL) = ?1
+                 AND (?2 IS NULL OR p.town_code IN (SELECT value FROM json_each(?2)))"#,
+            open,
+            towns
+        )
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    async fn reports(&self, filter: &ReportFilter, limit: i64, offset: i64) -> Result<Vec<Report>, DbError> {
+        let (open, towns) = binds(filter);
+        let rows = sqlx::query!(
+            r#"SELECT r.id AS "id!: i64", r.code, r.kind, r.description, r.lat, r.lon, r.accuracy_m,
+                      r.received_at, r.closed_at, r.closed_by, r.close_note,
+                      p.name AS "point_name?", p.town AS "point_town?", p.town_code AS "point_town_code?",
+                      p.lon AS "point_lon?: f64", p.lat AS "point_lat?: f64"
+               FROM point_reports r LEFT JOIN points p ON p.code = r.code
+               WHERE (r.closed_at IS NULL) = ?1
+                 AND (?2 IS NULL OR p.town_code IN (SELECT value FROM json_each(?2)))
+               ORDER BY coalesce(r.closed_at, r.received_at) DESC, r.id DESC
+               LIMIT ?3 OFFSET ?4"#,
+            open,
+            towns,
+            limit,
+            offset
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|row| {
+                let corrupt =
+                    |reason: String| DbError::Corrupt { code: format!("report {}", row.id), reason };
+                let kind = row.kind.parse().map_err(corrupt)?;
+                let location = match (row.lat, row.lon, row.accuracy_m) {
+                    (Some(lat), Some(lon), Some(accuracy_m)) => Some(ReportLocation {
+                        at: LonLat::parse(lon, lat).map_err(|e| corrupt(e.to_string()))?,
+                        accuracy_m,
+                    }),
+                    _ => None,
+                };
+                let closed = match (row.closed_at, row.closed_by) {
+                    (Some(at), Some(by)) => Some(Closure { at, by, note: row.close_note }),
+                    _ => None,
+                };
+                let point =
+                    match (row.point_name, row.point_town, row.point_town_code, row.point_lon, row.point_lat)
+                    {
+                        (Some(name), Some(town), Some(town_code), Some(lon), Some(lat)) => {
+                            Some(ReportedPoint {
+                                name,
+                                town,
+                                town_code,
+                                location: LonLat::parse(lon, lat).map_err(|e| corrupt(e.to_string()))?,
+                            })
+                        }
+                        _ => None,
+                    };
+                Ok(Report {
+                    id: row.id,
+                    code: row.code,
+                    kind,
+                    description: row.description,
+                    location,
+                    received_at: row.received_at,
+                    closed,
+                    point,
+                })
+            })
+            .collect()
+    }
+
+    async fn report_town(&self, id: i64) -> Result<Option<ReportTown>, DbError> {
+        let row = sqlx::query!(
+            r#"SELECT p.town_code AS "town_code?"
+               FROM point_reports r LEFT JOIN points p ON p.code = r.code WHERE r.id = ?"#,
+            id
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|row| ReportTown { town_code: row.town_code }))
+    }
+
+    async fn close_open_report(&self, id: i64, by: &str, note: Option<&str>) -> Result<bool, DbError> {
+        let done = sqlx::query!(
+            r#"UPDATE point_reports
+               SET closed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), closed_by = ?, close_note = ?
+               WHERE id = ? AND closed_at IS NULL"#,
+            by,
+            note,
+            id
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
