@@ -7,11 +7,14 @@
 //! - `check`: asks every engine the same origins and compares the answers.
 //! - `load-redis`, `load-postgis`: loads a points CSV into Redis (GEOADD) or PostGIS (COPY, then a
 //!   GiST index on a geography column).
+//! - `propagation`, `compare`: several legalmap instances on one PostgreSQL database (how soon an
+//!   edit on one answers on another; whether they all answer the same).
 //!
 //! Built only with `--features bench` (it needs sqlx's PostgreSQL driver); `bench/run` drives it.
 
 mod engines;
 mod http;
+mod propagation;
 mod resp;
 
 use std::path::PathBuf;
@@ -78,6 +81,31 @@ enum Command {
         redis: String,
         #[arg(long)]
         postgis: String,
+    },
+    /// Several instances on one PostgreSQL database: moves points through the staff form on
+    /// `--writer` and times how long after each save returns the change answers on `--reader`.
+    Propagation {
+        /// The instance edited (HTTP address).
+        #[arg(long)]
+        writer: String,
+        /// The instance watched (HTTP address).
+        #[arg(long)]
+        reader: String,
+        /// The points to move, as a points CSV (`legalmap export`).
+        #[arg(long)]
+        points: PathBuf,
+        #[arg(long, default_value_t = 100)]
+        edits: usize,
+        /// A staff account on the shared database (its password in LOADGEN_PASSWORD).
+        #[arg(long, default_value = "bench")]
+        user: String,
+    },
+    /// Every point each instance answers with (code, version, position): the same on all of
+    /// them after a run, or an edit was lost. Prints the differences and exits non-zero on any.
+    Compare {
+        /// HTTP addresses of the instances.
+        #[arg(long, num_args = 2..)]
+        instances: Vec<String>,
     },
     /// Writes query origins near the points of a points CSV (as `legalmap synth --origins`
     /// does for its own points), for the real 346.
@@ -146,6 +174,17 @@ async fn main() -> anyhow::Result<()> {
             let report = run(engine, Arc::new(origins), points, settings).await?;
             println!("{}", serde_json::to_string_pretty(&report)?);
         }
+        Command::Propagation { writer, reader, points, edits, user } => {
+            let report = propagation::measure(&writer, &reader, &read_points(&points)?, edits, &user).await?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+        }
+        Command::Compare { instances } => {
+            let report = propagation::compare(&instances).await?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            if report["differences"].as_u64() != Some(0) {
+                bail!("the instances answer differently");
+            }
+        }
         Command::Check { origins, count, k, legalmap, redis, postgis } => {
             let origins = read_origins(&origins)?;
             let report = check(&origins[..count.min(origins.len())], k, &legalmap, &redis, &postgis).await?;
@@ -209,6 +248,14 @@ async fn run(
                 if sent >= measure_from {
                     latencies_ns.push(sent.elapsed().as_nanos() as u64);
                     errors += usize::from(!ok);
+                }
+                if !ok {
+                    // The server went away (a restart in the instances benchmark): try a new
+                    // connection after a pause instead of spinning on a dead one.
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    if let Ok(fresh) = engine.connect().await {
+                        conn = fresh;
+                    }
                 }
             }
             anyhow::Ok((latencies_ns, errors))
