@@ -1,24 +1,19 @@
-//! Several instances on one PostgreSQL database (the server `scripts/ensure-postgres` makes sure
-//! of; each test makes and drops its own database): instances in this process, each with its own
+//! Several instances on one PostgreSQL database: instances in this process, each with its own
 //! pool and its own LISTEN connection, and real `legalmap serve` processes. Edits, retirements,
 //! restores and imports on one answer on the others; sessions and login throttling are shared;
 //! after the connections are cut, reads go on, writes resume and a missed change is caught up.
-
-#[allow(dead_code)]
-#[path = "api/support.rs"]
-mod support;
 
 use std::io::{BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::{self, PASSWORD, ParseCode, Session, TestApp, TestDatabase, read_until_listening};
 use axum::http::StatusCode;
 use legalmap::app::Settings;
 use legalmap::db::{Change, Db};
 use legalmap::domain::staff::Role;
 use legalmap::points::seed::bundled_points;
-use support::{PASSWORD, ParseCode, Session, TestApp, TestDatabase, read_until_listening};
 
 const BAIHUA: &str = "331003001001";
 
