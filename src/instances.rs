@@ -31,6 +31,10 @@ impl DataVersion {
     }
 }
 
+/// Backoff between resynchronisations after a change could not be applied.
+const RETRY_FIRST: std::time::Duration = std::time::Duration::from_millis(100);
+const RETRY_LAST: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Starts following other instances' writes, when the store is PostgreSQL (on SQLite one
 /// instance owns the file, and nothing is announced).
 pub fn follow(state: &AppState) {
@@ -44,8 +48,15 @@ pub fn follow(state: &AppState) {
                 Event::Resync => resync(&state, &store).await,
             };
             if let Err(error) = applied {
-                // The store is unreachable: listening fails too, and resumes with a resync.
-                tracing::warn!(%error, "could not apply another instance's change; will resynchronise");
+                // The index stays behind the data version, so a resync catches up: tried until
+                // the store answers again.
+                tracing::warn!(%error, "could not apply another instance's change; resynchronising");
+                let mut retry = RETRY_FIRST;
+                while let Err(error) = resync(&state, &store).await {
+                    tracing::warn!(%error, retry_ms = retry.as_millis() as u64, "resynchronisation failed; retrying");
+                    tokio::time::sleep(retry).await;
+                    retry = (retry * 2).min(RETRY_LAST);
+                }
             }
         }
     });
