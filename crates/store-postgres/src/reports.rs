@@ -1,8 +1,8 @@
 //! Residents' correction reports (`point_reports`) on PostgreSQL.
 
 use async_trait::async_trait;
-use legalmap_domain::LonLat;
-use legalmap_domain::report::{Closure, NewReport, Report, ReportLocation, ReportState, ReportedPoint};
+use legalmap_domain::report::{NewReport, Report, ReportLocation, ReportState};
+use legalmap_store::rows::ReportRow;
 use legalmap_store::{DbError, ReportFilter, ReportStore, ReportTown};
 
 use super::PgStore;
@@ -52,7 +52,8 @@ impl ReportStore for PgStore {
 
     async fn reports(&self, filter: &ReportFilter, limit: i64, offset: i64) -> Result<Vec<Report>, DbError> {
         let (open, towns) = binds(filter);
-        let rows = sqlx::query!(
+        let rows = sqlx::query_as!(
+            ReportRow,
             r#"SELECT r.id AS "id!: i64", r.code, r.kind, r.description, r.lat, r.lon, r.accuracy_m,
                       r.received_at, r.closed_at, r.closed_by, r.close_note,
                       p.name AS "point_name?", p.town AS "point_town?", p.town_code AS "point_town_code?",
@@ -69,47 +70,7 @@ impl ReportStore for PgStore {
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|row| {
-                let corrupt =
-                    |reason: String| DbError::Corrupt { code: format!("report {}", row.id), reason };
-                let kind = row.kind.parse().map_err(corrupt)?;
-                let location = match (row.lat, row.lon, row.accuracy_m) {
-                    (Some(lat), Some(lon), Some(accuracy_m)) => Some(ReportLocation {
-                        at: LonLat::parse(lon, lat).map_err(|e| corrupt(e.to_string()))?,
-                        accuracy_m,
-                    }),
-                    _ => None,
-                };
-                let closed = match (row.closed_at, row.closed_by) {
-                    (Some(at), Some(by)) => Some(Closure { at, by, note: row.close_note }),
-                    _ => None,
-                };
-                let point =
-                    match (row.point_name, row.point_town, row.point_town_code, row.point_lon, row.point_lat)
-                    {
-                        (Some(name), Some(town), Some(town_code), Some(lon), Some(lat)) => {
-                            Some(ReportedPoint {
-                                name,
-                                town,
-                                town_code,
-                                location: LonLat::parse(lon, lat).map_err(|e| corrupt(e.to_string()))?,
-                            })
-                        }
-                        _ => None,
-                    };
-                Ok(Report {
-                    id: row.id,
-                    code: row.code,
-                    kind,
-                    description: row.description,
-                    location,
-                    received_at: row.received_at,
-                    closed,
-                    point,
-                })
-            })
-            .collect()
+        rows.into_iter().map(Report::try_from).collect()
     }
 
     async fn report_town(&self, id: i64) -> Result<Option<ReportTown>, DbError> {

@@ -4,6 +4,7 @@
 
 use legalmap_domain::history::{HistoryEntry, PointSnapshot};
 use legalmap_domain::import_batch::{ImportBatch, Undone};
+use legalmap_domain::report::{Closure, Report, ReportLocation, ReportedPoint};
 use legalmap_domain::staff::StaffUser;
 use legalmap_domain::{LonLat, OpeningHours, PointCode, PointRecord, ServicePoint, Verification};
 
@@ -204,6 +205,66 @@ impl TryFrom<UserRow> for StaffUser {
             disabled: row.disabled == 1,
             created_at: row.created_at,
             locked_until_unix: row.locked_until_unix,
+        })
+    }
+}
+
+/// A `point_reports` row with its point as it is now (`None`s: the point is gone).
+pub struct ReportRow {
+    pub id: i64,
+    pub code: String,
+    pub kind: String,
+    pub description: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub accuracy_m: Option<f64>,
+    pub received_at: String,
+    pub closed_at: Option<String>,
+    pub closed_by: Option<String>,
+    pub close_note: Option<String>,
+    pub point_name: Option<String>,
+    pub point_town: Option<String>,
+    pub point_town_code: Option<String>,
+    pub point_lon: Option<f64>,
+    pub point_lat: Option<f64>,
+}
+
+impl TryFrom<ReportRow> for Report {
+    type Error = DbError;
+
+    fn try_from(row: ReportRow) -> Result<Self, DbError> {
+        let corrupt = |reason: String| DbError::Corrupt { code: format!("report {}", row.id), reason };
+        let kind = row.kind.parse().map_err(corrupt)?;
+        let location = match (row.lat, row.lon, row.accuracy_m) {
+            (Some(lat), Some(lon), Some(accuracy_m)) => Some(ReportLocation {
+                at: LonLat::parse(lon, lat).map_err(|e| corrupt(e.to_string()))?,
+                accuracy_m,
+            }),
+            _ => None,
+        };
+        let closed = match (row.closed_at, row.closed_by) {
+            (Some(at), Some(by)) => Some(Closure { at, by, note: row.close_note }),
+            _ => None,
+        };
+        let point = match (row.point_name, row.point_town, row.point_town_code, row.point_lon, row.point_lat)
+        {
+            (Some(name), Some(town), Some(town_code), Some(lon), Some(lat)) => Some(ReportedPoint {
+                name,
+                town,
+                town_code,
+                location: LonLat::parse(lon, lat).map_err(|e| corrupt(e.to_string()))?,
+            }),
+            _ => None,
+        };
+        Ok(Report {
+            id: row.id,
+            code: row.code,
+            kind,
+            description: row.description,
+            location,
+            received_at: row.received_at,
+            closed,
+            point,
         })
     }
 }
