@@ -2,10 +2,9 @@
 
 use async_trait::async_trait;
 use legalmap_domain::account_event::{AccountAction, LOGIN_THROTTLE_ACTOR};
-use legalmap_domain::beijing::clock_of_unix;
 use legalmap_domain::staff::{Staff, StaffUser};
 use legalmap_store::rows::UserRow;
-use legalmap_store::{DbError, LockRule, LoginAttempt, SessionStore};
+use legalmap_store::{DbError, LoginTx, SessionStore};
 
 use super::PgStore;
 use super::accounts::write_event;
@@ -75,78 +74,14 @@ impl SessionStore for PgStore {
         Ok(())
     }
 
-    async fn record_login_attempt(
-        &self,
-        username: &str,
-        address: &str,
-        now_unix: i64,
-        rule: LockRule,
-    ) -> Result<LoginAttempt, DbError> {
-        let since_unix = now_unix - rule.window_secs;
+    /// A transaction for one login attempt.
+    async fn begin_login(&self) -> Result<Box<dyn LoginTx>, DbError> {
         let mut tx = self.pool.begin().await?;
         // Login attempts take turns, on every instance, for the length of this transaction (as
         // SQLite's writers do): parallel attempts each see the others, so throttling cannot be
         // raced. (The lock returns `void`, which the checked macros cannot type.)
         sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(LOGIN_ATTEMPTS_LOCK).execute(&mut *tx).await?;
-        sqlx::query!("DELETE FROM login_failures WHERE at_unix < $1", since_unix).execute(&mut *tx).await?;
-        sqlx::query!(
-            "INSERT INTO login_failures (username, address, at_unix) VALUES ($1, $2, $3)",
-            username,
-            address,
-            now_unix
-        )
-        .execute(&mut *tx)
-        .await?;
-        let from_address = sqlx::query_scalar!(
-            r#"SELECT count(*) AS "n!: i64" FROM login_failures WHERE address = $1 AND at_unix >= $2"#,
-            address,
-            since_unix
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-        let account = sqlx::query!("SELECT locked_until_unix FROM staff_users WHERE username = $1", username)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let last_lock_end = account.as_ref().and_then(|account| account.locked_until_unix);
-        if let Some(until) = last_lock_end.filter(|&until| until > now_unix) {
-            tx.commit().await?;
-            return Ok(LoginAttempt { locked_until_unix: Some(until), for_username: 0, from_address });
-        }
-        let counted_since = last_lock_end.map_or(since_unix, |end| end.max(since_unix));
-        let for_username = sqlx::query_scalar!(
-            r#"SELECT count(*) AS "n!: i64" FROM login_failures WHERE username = $1 AND at_unix >= $2"#,
-            username,
-            counted_since
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-        let mut locked_until_unix = None;
-        if for_username > rule.max_failures {
-            // Parallel attempts got past the limit before any was refused: lock now. A name
-            // with no account has nothing to lock and is refused for the window.
-            locked_until_unix = match account {
-                Some(_) => lock_in(&mut tx, username, now_unix, rule).await?,
-                None => Some(now_unix + rule.window_secs),
-            };
-        }
-        tx.commit().await?;
-        Ok(LoginAttempt { locked_until_unix, for_username, from_address })
-    }
-
-    async fn lock_after_failure(
-        &self,
-        username: &str,
-        attempt: &LoginAttempt,
-        now_unix: i64,
-        rule: LockRule,
-    ) -> Result<Option<i64>, DbError> {
-        if attempt.for_username < rule.max_failures {
-            return Ok(None);
-        }
-        let mut tx = self.pool.begin().await?;
-        let until = lock_in(&mut tx, username, now_unix, rule).await?;
-        tx.commit().await?;
-        Ok(until)
+        Ok(Box::new(LoginTxn(tx)))
     }
 
     async fn clear_login_failures(&self, username: &str) -> Result<(), DbError> {
@@ -155,35 +90,87 @@ impl SessionStore for PgStore {
     }
 }
 
-/// Locks `username` for the rule's duration from `now_unix` unless it is locked already, with
-/// its account event; returns when the (new or existing) lock ends, `None` if there is no such
-/// account.
-async fn lock_in(
-    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
-    username: &str,
-    now_unix: i64,
-    rule: LockRule,
-) -> Result<Option<i64>, DbError> {
-    let until = now_unix + rule.lock_secs;
-    let locked = sqlx::query!(
-        r#"UPDATE staff_users SET locked_until_unix = $1
-           WHERE username = $2 AND (locked_until_unix IS NULL OR locked_until_unix <= $3)"#,
-        until,
-        username,
-        now_unix
-    )
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    if locked == 0 {
-        let existing =
-            sqlx::query_scalar!("SELECT locked_until_unix FROM staff_users WHERE username = $1", username)
-                .fetch_optional(&mut **tx)
-                .await?;
-        return Ok(existing.flatten());
+/// A login attempt's transaction.
+struct LoginTxn(sqlx::Transaction<'static, sqlx::Postgres>);
+
+#[async_trait]
+impl LoginTx for LoginTxn {
+    async fn forget_failures_before(&mut self, since_unix: i64) -> Result<(), DbError> {
+        sqlx::query!("DELETE FROM login_failures WHERE at_unix < $1", since_unix)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
     }
-    let detail = format!("{} 次登录失败，锁定至 {}（北京时间）", rule.max_failures, clock_of_unix(until));
-    write_event(tx, LOGIN_THROTTLE_ACTOR, username, AccountAction::Locked, Some(&detail), Some(now_unix))
+
+    async fn note_attempt(&mut self, username: &str, address: &str, at_unix: i64) -> Result<(), DbError> {
+        sqlx::query!(
+            "INSERT INTO login_failures (username, address, at_unix) VALUES ($1, $2, $3)",
+            username,
+            address,
+            at_unix
+        )
+        .execute(&mut *self.0)
         .await?;
-    Ok(Some(until))
+        Ok(())
+    }
+
+    async fn attempts_from(&mut self, address: &str, since_unix: i64) -> Result<i64, DbError> {
+        Ok(sqlx::query_scalar!(
+            r#"SELECT count(*) AS "n!: i64" FROM login_failures WHERE address = $1 AND at_unix >= $2"#,
+            address,
+            since_unix
+        )
+        .fetch_one(&mut *self.0)
+        .await?)
+    }
+
+    async fn attempts_for(&mut self, username: &str, since_unix: i64) -> Result<i64, DbError> {
+        Ok(sqlx::query_scalar!(
+            r#"SELECT count(*) AS "n!: i64" FROM login_failures WHERE username = $1 AND at_unix >= $2"#,
+            username,
+            since_unix
+        )
+        .fetch_one(&mut *self.0)
+        .await?)
+    }
+
+    async fn lock_end(&mut self, username: &str) -> Result<Option<Option<i64>>, DbError> {
+        Ok(sqlx::query_scalar!("SELECT locked_until_unix FROM staff_users WHERE username = $1", username)
+            .fetch_optional(&mut *self.0)
+            .await?)
+    }
+
+    async fn lock_unless_locked(
+        &mut self,
+        username: &str,
+        until: i64,
+        now_unix: i64,
+    ) -> Result<bool, DbError> {
+        let locked = sqlx::query!(
+            r#"UPDATE staff_users SET locked_until_unix = $1
+               WHERE username = $2 AND (locked_until_unix IS NULL OR locked_until_unix <= $3)"#,
+            until,
+            username,
+            now_unix
+        )
+        .execute(&mut *self.0)
+        .await?;
+        Ok(locked.rows_affected() > 0)
+    }
+
+    async fn note_lock(&mut self, username: &str, detail: &str, at_unix: i64) -> Result<(), DbError> {
+        write_event(
+            &mut self.0,
+            LOGIN_THROTTLE_ACTOR,
+            username,
+            AccountAction::Locked,
+            Some(detail),
+            Some(at_unix),
+        )
+        .await
+    }
+
+    async fn commit(self: Box<Self>) -> Result<(), DbError> {
+        Ok(self.0.commit().await?)
+    }
 }

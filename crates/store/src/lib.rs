@@ -17,7 +17,7 @@ use async_trait::async_trait;
 pub use error::{AccountEventsError, DbError, UndoError, WriteError};
 pub use reads::{ChangeFilter, PointReads};
 pub use reports::{CloseOutcome, PlaceStore, ReportFilter, ReportStore, ReportTown};
-pub use staff::{ACCOUNT_LOCK, AccountStore, LockRule, LoginAttempt, SessionStore};
+pub use staff::{ACCOUNT_LOCK, AccountStore, LockRule, LoginAttempt, LoginTx, SessionStore};
 pub use writes::{Change, PointTx, PointWrites, UpsertSummary};
 
 /// The connection pool's state, for the metrics.

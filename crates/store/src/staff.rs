@@ -4,6 +4,7 @@
 
 use async_trait::async_trait;
 use legalmap_domain::account_event::{AccountEvent, AccountEventFilter};
+use legalmap_domain::beijing::clock_of_unix;
 use legalmap_domain::staff::{Role, Staff, StaffUser, Username};
 use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
@@ -122,6 +123,11 @@ pub trait SessionStore: Send + Sync {
     ) -> Result<Option<Staff>, DbError>;
     /// Ends a session (logout).
     async fn delete_session(&self, token_hash: &str) -> Result<(), DbError>;
+    /// Starts a [`LoginTx`].
+    async fn begin_login(&self) -> Result<Box<dyn LoginTx>, DbError>;
+    /// Forgets an account's failures after a successful login.
+    async fn clear_login_failures(&self, username: &str) -> Result<(), DbError>;
+
     /// Notes a login attempt at `now_unix` and answers, in one transaction (parallel attempts
     /// each see the others, so throttling cannot be raced): whether the account is locked, and
     /// the failures counted for this name and from this address, this attempt included. Older
@@ -135,7 +141,34 @@ pub trait SessionStore: Send + Sync {
         address: &str,
         now_unix: i64,
         rule: LockRule,
-    ) -> Result<LoginAttempt, DbError>;
+    ) -> Result<LoginAttempt, DbError> {
+        let since_unix = now_unix - rule.window_secs;
+        let mut tx = self.begin_login().await?;
+        // Writes first: SQLite's transaction then holds the write lock from its start.
+        tx.forget_failures_before(since_unix).await?;
+        tx.note_attempt(username, address, now_unix).await?;
+        let from_address = tx.attempts_from(address, since_unix).await?;
+        let account = tx.lock_end(username).await?;
+        let last_lock_end = account.flatten();
+        if let Some(until) = last_lock_end.filter(|&until| until > now_unix) {
+            tx.commit().await?;
+            return Ok(LoginAttempt { locked_until_unix: Some(until), for_username: 0, from_address });
+        }
+        let counted_since = last_lock_end.map_or(since_unix, |end| end.max(since_unix));
+        let for_username = tx.attempts_for(username, counted_since).await?;
+        let mut locked_until_unix = None;
+        if for_username > rule.max_failures {
+            // Parallel attempts got past the limit before any was refused: lock now. A name
+            // with no account has nothing to lock and is refused for the window.
+            locked_until_unix = match account {
+                Some(_) => lock_in(&mut *tx, username, now_unix, rule).await?,
+                None => Some(now_unix + rule.window_secs),
+            };
+        }
+        tx.commit().await?;
+        Ok(LoginAttempt { locked_until_unix, for_username, from_address })
+    }
+
     /// After a failed login: locks the account when `attempt` reached the rule's limit, from
     /// `now_unix`, unless it is locked already. Returns when the lock ends, if it is locked.
     async fn lock_after_failure(
@@ -144,9 +177,60 @@ pub trait SessionStore: Send + Sync {
         attempt: &LoginAttempt,
         now_unix: i64,
         rule: LockRule,
-    ) -> Result<Option<i64>, DbError>;
-    /// Forgets an account's failures after a successful login.
-    async fn clear_login_failures(&self, username: &str) -> Result<(), DbError>;
+    ) -> Result<Option<i64>, DbError> {
+        if attempt.for_username < rule.max_failures {
+            return Ok(None);
+        }
+        let mut tx = self.begin_login().await?;
+        let until = lock_in(&mut *tx, username, now_unix, rule).await?;
+        tx.commit().await?;
+        Ok(until)
+    }
+}
+
+/// The statements of a login attempt's transaction; the throttling rule is applied over them
+/// once, in [`SessionStore::record_login_attempt`]. Dropped without commit, it rolls back.
+#[async_trait]
+pub trait LoginTx: Send {
+    /// Prunes attempts before `since_unix`.
+    async fn forget_failures_before(&mut self, since_unix: i64) -> Result<(), DbError>;
+    async fn note_attempt(&mut self, username: &str, address: &str, at_unix: i64) -> Result<(), DbError>;
+    /// Attempts from `address` at or after `since_unix`.
+    async fn attempts_from(&mut self, address: &str, since_unix: i64) -> Result<i64, DbError>;
+    /// Attempts for `username` at or after `since_unix`.
+    async fn attempts_for(&mut self, username: &str, since_unix: i64) -> Result<i64, DbError>;
+    /// The account's lock end: `None` when there is no such account, `Some(None)` when it was
+    /// never locked.
+    async fn lock_end(&mut self, username: &str) -> Result<Option<Option<i64>>, DbError>;
+    /// Sets the account's lock end to `until` unless it is locked at `now_unix`; whether it did.
+    async fn lock_unless_locked(
+        &mut self,
+        username: &str,
+        until: i64,
+        now_unix: i64,
+    ) -> Result<bool, DbError>;
+    /// Records the lock in the account events, at `at_unix`.
+    async fn note_lock(&mut self, username: &str, detail: &str, at_unix: i64) -> Result<(), DbError>;
+    async fn commit(self: Box<Self>) -> Result<(), DbError>;
+}
+
+/// Locks `username` for the rule's duration from `now_unix` unless it is locked already, with
+/// its account event; returns when the (new or existing) lock ends, `None` if there is no such
+/// account. Writes first: a transaction that reads and then writes can fail (SQLite's busy
+/// snapshot) when a parallel login wrote in between.
+async fn lock_in(
+    tx: &mut dyn LoginTx,
+    username: &str,
+    now_unix: i64,
+    rule: LockRule,
+) -> Result<Option<i64>, DbError> {
+    let until = now_unix + rule.lock_secs;
+    if !tx.lock_unless_locked(username, until, now_unix).await? {
+        return Ok(tx.lock_end(username).await?.flatten());
+    }
+    let detail = format!("{} 次登录失败，锁定至 {}（北京时间）", rule.max_failures, clock_of_unix(until));
+    tx.note_lock(username, &detail, now_unix).await?;
+    Ok(Some(until))
 }
 
 #[cfg(test)]
