@@ -15,8 +15,8 @@ pub struct DatabaseUrl {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum UrlError {
     #[error(
-        "unsupported database URL {0:?}: legalmap keeps its data in a SQLite file; give \
-         sqlite://PATH, e.g. sqlite://legalmap.db or sqlite:///var/lib/legalmap/legalmap.db"
+        "not an SQLite database URL {0:?}: give sqlite://PATH, e.g. sqlite://legalmap.db or \
+         sqlite:///var/lib/legalmap/legalmap.db"
     )]
     Scheme(String),
     #[error(
