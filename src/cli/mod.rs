@@ -109,12 +109,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         None => None,
     };
     let limits = args.connections.limits();
+    let shutdown = shutdown_signal();
     tracing::info!(
         max_connections = limits.max_connections,
         "listening on http://{}",
         listener.local_addr()?
     );
-    app::serve_with_limits(listener, state, limits, shutdown_signal()).await?;
+    app::serve_with_limits(listener, state, limits, shutdown).await?;
     if let Some(metrics_server) = metrics_server {
         metrics_server.abort();
     }
@@ -224,31 +225,42 @@ fn synth(args: SynthArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Completes on Ctrl-C (SIGINT) or SIGTERM.
-async fn shutdown_signal() {
-    let interrupt = async {
-        if let Err(error) = tokio::signal::ctrl_c().await {
-            tracing::error!(%error, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+/// Registers for Ctrl-C (SIGINT) and SIGTERM at once, and returns what completes on the first.
+/// Called before the server says it listens: a supervisor (or a test) may signal as soon as it
+/// does, before the accept loop first polls the returned future.
+#[cfg(unix)]
+fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
+    use tokio::signal::unix::{Signal, SignalKind, signal};
+    let wait = |registered: std::io::Result<Signal>, name: &'static str| async move {
+        match registered {
             Ok(mut signal) => {
                 signal.recv().await;
             }
             Err(error) => {
-                tracing::error!(%error, "cannot listen for SIGTERM");
+                tracing::error!(%error, "cannot listen for {name}");
                 std::future::pending::<()>().await;
             }
         }
     };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {},
-        () = terminate => {},
+    let interrupt = wait(signal(SignalKind::interrupt()), "Ctrl-C");
+    let terminate = wait(signal(SignalKind::terminate()), "SIGTERM");
+    async move {
+        tokio::select! {
+            () = interrupt => {},
+            () = terminate => {},
+        }
+        tracing::info!("shutting down");
     }
-    tracing::info!("shutting down");
+}
+
+/// Completes on Ctrl-C (elsewhere than Unix, registered when first polled).
+#[cfg(not(unix))]
+fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
+    async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+        tracing::info!("shutting down");
+    }
 }
