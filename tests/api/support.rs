@@ -493,13 +493,20 @@ impl TestApp {
     /// Moves the city point 百花社区居委会 (331003001001, still at version 1) out into the
     /// uncovered western mountains as `session`: the edit that changes the district's coverage.
     pub async fn move_baihua_to_the_mountains(&self, session: &Session) -> Reply {
+        self.move_baihua(session, 1, "28.55", "120.90").await
+    }
+
+    /// Moves 百花社区居委会 (331003001001) to (`lat`, `lon`) through the staff edit form as
+    /// `session`, from `version`.
+    pub async fn move_baihua(&self, session: &Session, version: i64, lat: &str, lon: &str) -> Reply {
+        let version = version.to_string();
         let fields = [
-            ("version", "1"),
+            ("version", version.as_str()),
             ("name", "百花社区居委会"),
             ("kind", "community"),
             ("area_type", "urban"),
-            ("lat", "28.55"),
-            ("lon", "120.90"),
+            ("lat", lat),
+            ("lon", lon),
             ("crs", "wgs84"),
             ("confirm_move", "1"),
             ("action", "save"),

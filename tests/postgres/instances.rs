@@ -3,12 +3,10 @@
 //! restores and imports on one answer on the others; sessions and login throttling are shared;
 //! after the connections are cut, reads go on, writes resume and a missed change is caught up.
 
-use std::io::{BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{self, PASSWORD, ParseCode, Session, TestApp, TestDatabase, read_until_listening};
+use crate::live::{self, Live};
+use crate::support::{self, PASSWORD, ParseCode, TestApp, TestDatabase};
 use axum::http::StatusCode;
 use legalmap::app::Settings;
 use legalmap::db::{Change, Db};
@@ -46,29 +44,12 @@ async fn until_indexed(app: &TestApp, code: &str, version: Option<i64>, limit: D
     began.elapsed()
 }
 
-/// Moves 百花 to (`lat`, `lon`) through `app`'s staff edit form, from `version`.
-async fn move_baihua(app: &TestApp, session: &Session, version: i64, lat: &str, lon: &str) -> support::Reply {
-    let version = version.to_string();
-    let fields = [
-        ("version", version.as_str()),
-        ("name", "百花社区居委会"),
-        ("kind", "community"),
-        ("area_type", "urban"),
-        ("lat", lat),
-        ("lon", lon),
-        ("crs", "wgs84"),
-        ("confirm_move", "1"),
-        ("action", "save"),
-    ];
-    app.post_as(Some(session), &format!("/admin/points/{BAIHUA}"), &fields).await
-}
-
 #[tokio::test]
 async fn edits_retirements_restores_and_imports_on_one_instance_answer_on_the_other_within_a_second() {
     let (_database, a, b) = two_instances().await;
     let session = a.staff("chen", Role::Admin).await;
 
-    let saved = move_baihua(&a, &session, 1, "28.6101", "121.2801").await;
+    let saved = a.move_baihua(&session, 1, "28.6101", "121.2801").await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     until_indexed(&b, BAIHUA, Some(2), Duration::from_secs(1)).await;
     let (_, point) = b.get_json(&format!("/api/v1/points/{BAIHUA}")).await;
@@ -176,48 +157,20 @@ async fn after_the_connections_are_cut_reads_go_on_writes_resume_and_missed_chan
     until_indexed(&b, BAIHUA, Some(2), Duration::from_secs(5)).await;
     assert_eq!(b.state.index().get(BAIHUA).unwrap().record.name, "百花社区（改）");
     // Writes resume on fresh connections, and are announced again.
-    let saved = move_baihua(&a, &session, 2, "28.6102", "121.2802").await;
+    let saved = a.move_baihua(&session, 2, "28.6102", "121.2802").await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     until_indexed(&b, BAIHUA, Some(3), Duration::from_secs(1)).await;
-}
-
-/// A `legalmap serve` on `url`, and the address it listens on.
-fn serve(url: &str) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_legalmap"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--database", url])
-        .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut log = BufReader::new(child.stderr.take().unwrap());
-    let (address, _) = read_until_listening(&mut log);
-    // Keep reading the log so the server never blocks on a full pipe.
-    std::thread::spawn(move || std::io::copy(&mut log, &mut std::io::sink()));
-    (child, address)
-}
-
-/// GETs `path` from a real server: the status and the body.
-fn http_get(address: &str, path: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(address).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let status = response.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
-    let body = response.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default();
-    (status, body)
 }
 
 /// Waits until a real server's point answer contains `text`; how long it took.
 fn until_served(address: &str, text: &str, limit: Duration) -> Duration {
     let began = Instant::now();
     loop {
-        let (status, body) = http_get(address, &format!("/api/v1/points/{BAIHUA}"));
-        if status == 200 && body.contains(text) {
+        let answer = live::request(address, "GET", &format!("/api/v1/points/{BAIHUA}"), "", None);
+        if answer.status == 200 && answer.body.contains(text) {
             return began.elapsed();
         }
-        assert!(began.elapsed() < limit, "{address} does not answer {text} after {limit:?}: {body}");
+        assert!(began.elapsed() < limit, "{address} does not answer {text} after {limit:?}: {}", answer.body);
         std::thread::sleep(Duration::from_millis(10));
     }
 }
@@ -226,33 +179,35 @@ fn until_served(address: &str, text: &str, limit: Duration) -> Duration {
 async fn two_real_servers_follow_a_third_instances_writes_through_a_cut() {
     let database = TestDatabase::create().await;
     let url = database.url();
-    let (mut first, first_address) = serve(&url);
-    let (mut second, second_address) = serve(&url);
+    let servers = [Live::start(&url, &[]), Live::start(&url, &[])];
+    let [first_address, second_address] = [&servers[0].address, &servers[1].address];
     let writer = TestApp::on_database(&url, Settings::default()).await;
     let session = writer.staff("chen", Role::Admin).await;
 
-    let saved = move_baihua(&writer, &session, 1, "28.6111", "121.2811").await;
+    let saved = writer.move_baihua(&session, 1, "28.6111", "121.2811").await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
-    for address in [&first_address, &second_address] {
+    for address in [first_address, second_address] {
         until_served(address, "121.2811", Duration::from_secs(1));
     }
 
     terminate_connections(&database).await;
-    for address in [&first_address, &second_address] {
-        let (status, ready) = http_get(address, "/readyz");
-        assert_eq!(status, 200, "{ready}");
-        assert!(ready.contains(r#""store":"postgres""#), "{ready}");
-        assert_eq!(http_get(address, "/api/v1/nearest?lat=28.65&lon=121.27").0, 200);
+    for address in [first_address, second_address] {
+        let ready = live::request(address, "GET", "/readyz", "", None);
+        assert_eq!(ready.status, 200, "{}", ready.body);
+        assert!(ready.body.contains(r#""store":"postgres""#), "{}", ready.body);
+        assert_eq!(
+            live::request(address, "GET", "/api/v1/nearest?lat=28.65&lon=121.27", "", None).status,
+            200
+        );
     }
     // The writer's own connections were cut too: its pool makes new ones.
-    let saved = move_baihua(&writer, &session, 2, "28.6122", "121.2822").await;
+    let saved = writer.move_baihua(&session, 2, "28.6122", "121.2822").await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
-    for address in [&first_address, &second_address] {
+    for address in [first_address, second_address] {
         until_served(address, "121.2822", Duration::from_secs(5));
     }
-    for server in [&mut first, &mut second] {
-        server.kill().unwrap();
-        server.wait().unwrap();
+    for server in servers {
+        server.stop();
     }
     let stored = Db::connect(&url).await.unwrap().point(&BAIHUA.parse_code()).await.unwrap().unwrap();
     assert_eq!(stored.version, 3);
@@ -319,14 +274,14 @@ async fn while_the_database_is_unreachable_reads_answer_and_writes_fail_with_a_c
     assert_eq!(status, StatusCode::OK, "{nearest}");
     let (status, ready) = app.get_json("/readyz").await;
     assert_eq!((status, ready["database"].as_str()), (StatusCode::OK, Some("unreachable")), "{ready}");
-    let refused = move_baihua(&app, &session, 1, "28.6131", "121.2831").await;
+    let refused = app.move_baihua(&session, 1, "28.6131", "121.2831").await;
     assert_eq!(refused.status, StatusCode::SERVICE_UNAVAILABLE, "{}", refused.body);
     assert!(refused.body.contains("数据库暂时无法连接"), "{}", refused.body);
     let direct = Db::connect(&database.url()).await.unwrap();
     assert_eq!(direct.point(&BAIHUA.parse_code()).await.unwrap().unwrap().version, 1, "nothing written");
 
     relay.restore();
-    let saved = move_baihua(&app, &session, 1, "28.6131", "121.2831").await;
+    let saved = app.move_baihua(&session, 1, "28.6131", "121.2831").await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     assert_eq!(direct.point(&BAIHUA.parse_code()).await.unwrap().unwrap().version, 2);
     assert_eq!(indexed_version(&app, BAIHUA), Some(2));

@@ -7,6 +7,10 @@
 #[path = "../api/support.rs"]
 mod support;
 
+#[allow(dead_code)]
+#[path = "../api/live.rs"]
+mod live;
+
 mod connect;
 mod instances;
 mod migrate_store;
