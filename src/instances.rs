@@ -67,7 +67,7 @@ async fn apply(state: &AppState, announced: Announcement) -> Result<(), crate::d
         return Ok(()); // this instance's own reload, or read in full since
     }
     let Some(points) = announced.points else {
-        return reload(state).await;
+        return state.reload_index().await;
     };
     for (code, version) in points {
         let Ok(code) = PointCode::parse(&code) else {
@@ -87,14 +87,10 @@ async fn apply(state: &AppState, announced: Announcement) -> Result<(), crate::d
 async fn resync(state: &AppState, store: &PgStore) -> Result<(), crate::db::DbError> {
     if store.data_version().await? != state.data_version.get() {
         tracing::info!("points changed while not listening: reading them all again");
-        reload(state).await?;
+        // A full read records the data version read just before it.
+        state.reload_index().await?;
     }
     Ok(())
-}
-
-/// A full read (which records the data version read just before it).
-async fn reload(state: &AppState) -> Result<(), crate::db::DbError> {
-    state.reload_index().await
 }
 
 /// The store's data version, read before the points are: what the index is built from is at

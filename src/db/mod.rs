@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 pub use legalmap_store::schema::SchemaCheck;
 pub use legalmap_store::{
-    ACCOUNT_LOCK, AccountEventsError, Change, ChangeFilter, CloseOutcome, DbError, LockRule, LoginAttempt,
-    PoolFigures, ReportFilter, ReportTown, Store, UndoError, UpsertSummary, WriteError,
+    ACCOUNT_LOCK, AccountEventsError, Change, ChangeFilter, CloseOutcome, DbError, PoolFigures, ReportFilter,
+    Store, UndoError, UpsertSummary, WriteError,
 };
 pub use legalmap_store_postgres as postgres;
 pub use legalmap_store_sqlite as sqlite;

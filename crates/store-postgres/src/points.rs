@@ -1,14 +1,11 @@
-//! Reading the `points` table, and the [`PointReads`] of this backend (history, changes and
-//! imports are read in `history`).
+//! Reading the `points` table: this backend's [`PointReads`].
 
 use async_trait::async_trait;
-use legalmap_domain::history::HistoryEntry;
-use legalmap_domain::import_batch::ImportBatch;
 use legalmap_domain::{PointCode, ServicePoint};
 use legalmap_store::rows::PointRow;
-use legalmap_store::{ChangeFilter, DbError, PointReads};
+use legalmap_store::{DbError, PointReads};
 
-use super::{PgStore, history};
+use super::PgStore;
 
 #[async_trait]
 impl PointReads for PgStore {
@@ -43,35 +40,6 @@ impl PointReads for PgStore {
 
     async fn point(&self, code: &PointCode) -> Result<Option<ServicePoint>, DbError> {
         point_by_code(&self.pool, code).await
-    }
-
-    async fn point_history(&self, code: &PointCode) -> Result<Vec<HistoryEntry>, DbError> {
-        history::point_history(&self.pool, code).await
-    }
-
-    async fn history_entry(&self, code: &PointCode, id: i64) -> Result<Option<HistoryEntry>, DbError> {
-        history::history_entry(&self.pool, code, id).await
-    }
-
-    async fn count_changes(&self, filter: &ChangeFilter) -> Result<i64, DbError> {
-        history::count_changes(&self.pool, filter).await
-    }
-
-    async fn changes(
-        &self,
-        filter: &ChangeFilter,
-        limit: i64,
-        offset: i64,
-    ) -> Result<Vec<HistoryEntry>, DbError> {
-        history::changes(&self.pool, filter, limit, offset).await
-    }
-
-    async fn change_authors(&self) -> Result<Vec<String>, DbError> {
-        history::change_authors(&self.pool).await
-    }
-
-    async fn import_batches(&self) -> Result<Vec<ImportBatch>, DbError> {
-        history::import_batches(&self.pool).await
     }
 }
 

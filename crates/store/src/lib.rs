@@ -15,7 +15,7 @@ pub mod writes;
 use async_trait::async_trait;
 
 pub use error::{AccountEventsError, DbError, UndoError, WriteError};
-pub use reads::{ChangeFilter, PointReads};
+pub use reads::{ChangeFilter, HistoryReads, PointReads};
 pub use reports::{CloseOutcome, PlaceStore, ReportFilter, ReportStore, ReportTown};
 pub use staff::{ACCOUNT_LOCK, AccountStore, LockRule, LoginAttempt, LoginTx, SessionStore};
 pub use writes::{Change, PointTx, PointWrites, UpsertSummary};

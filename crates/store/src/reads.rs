@@ -1,4 +1,5 @@
-//! Reading points, their history, the change log and the imports.
+//! Reading points ([`PointReads`]), and their history, the change log and the imports
+//! ([`HistoryReads`]).
 
 use async_trait::async_trait;
 use legalmap_domain::history::HistoryEntry;
@@ -33,6 +34,11 @@ pub trait PointReads: Send + Sync {
     async fn timestamp_days_ago(&self, days: i64) -> Result<String, DbError>;
     /// One point, retired or not.
     async fn point(&self, code: &PointCode) -> Result<Option<ServicePoint>, DbError>;
+}
+
+/// Reading the history: a point's, the district's change log, and the imports.
+#[async_trait]
+pub trait HistoryReads: Send + Sync {
     /// Every change to a point, newest first.
     async fn point_history(&self, code: &PointCode) -> Result<Vec<HistoryEntry>, DbError>;
     /// One history entry of a point.

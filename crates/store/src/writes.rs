@@ -10,7 +10,7 @@ use legalmap_domain::history::{HistoryAction, PointSnapshot};
 use legalmap_domain::import_batch::{ImportBatch, SkippedPoint, UndoOutcome, UndoPoint, Undone};
 use legalmap_domain::{PointCode, PointRecord, ServicePoint};
 
-use crate::reads::PointReads;
+use crate::reads::{HistoryReads, PointReads};
 use crate::rows::BatchHistoryRow;
 use crate::{DbError, UndoError, WriteError};
 
@@ -81,7 +81,7 @@ pub trait PointTx: Send {
 
 /// Point changes: the backend opens the transaction, the rest is this trait's own.
 #[async_trait]
-pub trait PointWrites: PointReads {
+pub trait PointWrites: PointReads + HistoryReads {
     /// Starts a [`PointTx`].
     async fn begin_point_write(&self) -> Result<Box<dyn PointTx>, DbError>;
 
